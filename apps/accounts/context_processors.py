@@ -1,0 +1,2 @@
+def party(request):
+    return {"party": getattr(request, "party", None)}

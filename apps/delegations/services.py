@@ -1,0 +1,214 @@
+"""
+Grants and revocations of the rights an organisation hands out.
+
+A grant changes only who is in an access group; the messages the group may
+read stay where they are. Every change is written to the access log (R14).
+"""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+from apps.audit.models import AuditEntry
+from apps.audit.services import audit_record
+from apps.delegations.models import AccessGroup, Grant
+from apps.delegations.selectors import active_grants_for_user
+from apps.roles.models import Right
+from apps.roles.selectors import right_codes_for_user
+
+
+def access_group_ensure(*, organization, service=None, right=None):
+    """Return the access group for the right, creating it and its group.
+
+    A new group gets the object permissions that the right carries at the
+    organisation: managing access for Main Administrators, sending for a
+    service the organisation owns.
+    """
+    group = AccessGroup.objects.filter(
+        organization=organization, service=service, right=right
+    ).first()
+    if group is not None:
+        return group
+
+    subject = f"service:{service.code}" if service else f"right:{right.code}"
+    django_group = Group.objects.create(name=f"{organization.number}:{subject}")
+    group = AccessGroup.objects.create(
+        organization=organization, service=service, right=right, group=django_group
+    )
+    if right is not None and right.code == Right.MAIN_ADMINISTRATOR:
+        assign_perm("organizations.manage_access", django_group, organization)
+    if service is not None and service.owner_id == organization.pk:
+        assign_perm("correspondences.send_correspondence", django_group, service)
+    return group
+
+
+def membership_sync(*, person, access_group):
+    """Put the person's login in the group exactly while a grant is in force."""
+    if person.user_id is None:
+        return
+    in_force = (
+        Grant.objects.active().filter(person=person, access_group=access_group).exists()
+    )
+    if in_force:
+        person.user.groups.add(access_group.group_id)
+    else:
+        person.user.groups.remove(access_group.group_id)
+
+
+def _check_may_grant(*, actor, organization, service, right):
+    held = right_codes_for_user(actor, organization=organization)
+    if Right.MAIN_ADMINISTRATOR in held:
+        return
+    if Right.ACCESS_MANAGER not in held:
+        raise PermissionDenied
+    if right is not None and right.code not in held:
+        raise PermissionDenied
+    if service is not None:
+        holds_service = (
+            active_grants_for_user(actor, organization=organization)
+            .filter(access_group__service=service)
+            .exists()
+        )
+        if not holds_service:
+            raise PermissionDenied
+
+
+@transaction.atomic
+def delegation_grant(
+    *,
+    actor,
+    organization,
+    person,
+    service=None,
+    right=None,
+    valid_until=None,
+    ip_address=None,
+):
+    """Grant a service, package or role at `organization` to `person` (R5).
+
+    Main Administrators may grant anything; access managers only what they
+    hold themselves. Granting what the person already holds by delegation
+    extends or shortens it instead of adding a second grant.
+    """
+    _check_may_grant(
+        actor=actor, organization=organization, service=service, right=right
+    )
+    access_group = access_group_ensure(
+        organization=organization, service=service, right=right
+    )
+    grant = (
+        Grant.objects.select_for_update()
+        .filter(
+            access_group=access_group,
+            person=person,
+            source=Grant.Source.DELEGATION,
+            ended_at__isnull=True,
+        )
+        .first()
+    )
+    if grant is None:
+        grant = Grant.objects.create(
+            access_group=access_group,
+            person=person,
+            source=Grant.Source.DELEGATION,
+            granted_by=actor,
+            valid_until=valid_until,
+        )
+    else:
+        grant.valid_until = valid_until
+        grant.granted_by = actor
+        grant.granted_at = timezone.now()
+        grant.save(update_fields=["valid_until", "granted_by", "granted_at"])
+
+    membership_sync(person=person, access_group=access_group)
+    audit_record(
+        action=AuditEntry.Action.GRANT,
+        actor=actor,
+        organization=organization,
+        subject=person,
+        target=access_group.subject,
+        target_id=access_group.pk,
+        ip_address=ip_address,
+        details={"valid_until": valid_until.isoformat() if valid_until else None},
+    )
+    return grant
+
+
+@transaction.atomic
+def delegation_revoke(*, actor, grant, ip_address=None):
+    """End a delegated grant at once (R8). Register grants end in the register."""
+    access_group = grant.access_group
+    if grant.source != Grant.Source.DELEGATION:
+        raise PermissionDenied
+    _check_may_grant(
+        actor=actor,
+        organization=access_group.organization,
+        service=access_group.service,
+        right=access_group.right,
+    )
+    grant.ended_at = timezone.now()
+    grant.ended_by = actor
+    grant.end_reason = Grant.EndReason.REVOKED
+    grant.save(update_fields=["ended_at", "ended_by", "end_reason"])
+
+    membership_sync(person=grant.person, access_group=access_group)
+    audit_record(
+        action=AuditEntry.Action.REVOKE,
+        actor=actor,
+        organization=access_group.organization,
+        subject=grant.person,
+        target=access_group.subject,
+        target_id=access_group.pk,
+        ip_address=ip_address,
+    )
+
+
+@transaction.atomic
+def grants_expire_due(*, at=None):
+    """End the grants whose time has run out, and take their logins out.
+
+    Reads already treat such grants as ended; this makes the rows and the
+    Django groups say so too, and logs each expiry.
+    """
+    at = at or timezone.now()
+    due = list(
+        Grant.objects.select_for_update()
+        .filter(ended_at__isnull=True, valid_until__lte=at)
+        .select_related("access_group__organization", "person")
+    )
+    for grant in due:
+        grant.ended_at = grant.valid_until
+        grant.end_reason = Grant.EndReason.EXPIRED
+        grant.save(update_fields=["ended_at", "end_reason"])
+        membership_sync(person=grant.person, access_group=grant.access_group)
+        audit_record(
+            action=AuditEntry.Action.EXPIRE,
+            organization=grant.access_group.organization,
+            subject=grant.person,
+            target=grant.access_group.subject,
+            target_id=grant.access_group.pk,
+        )
+    return len(due)
+
+
+def person_memberships_sync(*, person):
+    """Bring a login's groups in line with the person's grants.
+
+    Used when a login is linked to a person who already holds grants.
+    """
+    if person.user_id is None:
+        return
+    group_ids = set(
+        Grant.objects.active()
+        .filter(person=person)
+        .values_list("access_group__group_id", flat=True)
+    )
+    managed = set(
+        person.user.groups.filter(access_group__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    person.user.groups.remove(*(managed - group_ids))
+    person.user.groups.add(*(group_ids - managed))

@@ -1,0 +1,37 @@
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from apps.delegations.models import Grant
+from apps.organizations.models import Organization, RegisterRole
+
+
+def parties_for_user(user):
+    """Return the organisations the user may act for.
+
+    Those where they hold a role in the register as an identified person,
+    or a right in force.
+    """
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    holds_role = RegisterRole.objects.filter(
+        organization=OuterRef("pk"),
+        person__user=user,
+        is_deregistered=False,
+        ended_at__isnull=True,
+    )
+    holds_right = Grant.objects.active().filter(
+        access_group__organization=OuterRef("pk"), person__user=user
+    )
+    return (
+        Organization.objects.filter(Q(Exists(holds_role)) | Q(Exists(holds_right)))
+        .filter(is_deleted=False)
+        .order_by("name", "number")
+    )
+
+
+def get_party_for_user(user, *, number):
+    """Return the organisation `number` if the user may act for it, or 404."""
+    party = parties_for_user(user).filter(number=number).first()
+    if party is None:
+        raise Http404
+    return party
