@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
     path("party/", choose_party, name="party"),
+    path("access/log/", include("apps.audit.urls")),
+    path("access/", include("apps.delegations.urls")),
     path("", include("apps.correspondences.urls")),
     path("", RedirectView.as_view(pattern_name="inbox", permanent=False)),
 ]

@@ -3,7 +3,7 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 
-from apps.correspondences.models import Service
+from apps.correspondences.models import Correspondence, Service
 from apps.organizations.models import Organization, Person, RegisterRole
 from apps.organizations.validators import (
     national_identity_number_complete,
@@ -90,3 +90,18 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     name_nb = factory.Sequence(lambda n: f"Tjeneste {n}")
     name_en = factory.Sequence(lambda n: f"Service {n}")
     is_confidential = False
+
+
+class CorrespondenceFactory(factory.django.DjangoModelFactory):
+    """An unpublished correspondence; publish it with correspondence_publish."""
+
+    class Meta:
+        model = Correspondence
+
+    service = factory.SubFactory(ServiceFactory)
+    sender = factory.LazyAttribute(lambda o: o.service.owner)
+    recipient = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Sak 2026/{n}")
+    summary = "Oppsummering"
+    body = "Innhold i **meldingen**."
+    is_confidential = factory.LazyAttribute(lambda o: o.service.is_confidential)

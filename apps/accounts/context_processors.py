@@ -1,2 +1,17 @@
+from apps.roles.models import Right
+from apps.roles.selectors import right_codes_for_user
+
+
 def party(request):
-    return {"party": getattr(request, "party", None)}
+    """Add the party the user acts for, and what they may manage there."""
+    party = getattr(request, "party", None)
+    rights = set()
+    if party is not None:
+        rights = right_codes_for_user(request.user, organization=party)
+    return {
+        "party": party,
+        "party_rights": rights,
+        "manages_access": bool(
+            rights & {Right.MAIN_ADMINISTRATOR, Right.ACCESS_MANAGER}
+        ),
+    }
