@@ -1,7 +1,23 @@
 import pytest
 
+from apps.roles.catalogue import catalogue_load
+from apps.roles.models import RegisterRoleType, Right
 from apps.roles.services import register_rights_sync
 from tests.factories import PASSWORD, RegisterRoleFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _catalogue(request):
+    # Tests that run outside a transaction flush the database afterwards,
+    # the rows of the catalogue's data migration included.
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db")
+        catalogue_load(role_types=RegisterRoleType, rights=Right)
 
 
 @pytest.fixture

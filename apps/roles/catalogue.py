@@ -1,7 +1,7 @@
 """
 The catalogue of role types in the register, and of the access packages and
 roles that Taushet hands out. Loaded by a data migration, and again by
-`roles_catalogue_load` when it changes.
+catalogue_load() wherever a database starts empty (tests that flush).
 """
 
 # code, Bokmål, English, key role (R1)
@@ -82,3 +82,28 @@ RIGHTS = [
         "Can pass on the rights they hold themself.",
     ),
 ]
+
+
+def catalogue_load(*, role_types, rights):
+    """Create or update the catalogue, given the two models to write to."""
+    for code, name_nb, name_en, is_key_role in REGISTER_ROLE_TYPES:
+        role_types.objects.update_or_create(
+            code=code,
+            defaults={
+                "name_nb": name_nb,
+                "name_en": name_en,
+                "is_key_role": is_key_role,
+            },
+        )
+    for code, kind, name_nb, name_en, confidential, text_nb, text_en in RIGHTS:
+        rights.objects.update_or_create(
+            code=code,
+            defaults={
+                "kind": kind,
+                "name_nb": name_nb,
+                "name_en": name_en,
+                "is_confidential": confidential,
+                "description_nb": text_nb,
+                "description_en": text_en,
+            },
+        )
