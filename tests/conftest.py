@@ -12,6 +12,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings):
+    # Production serves hashed names from collectstatic's manifest; tests
+    # serve the files as they are in the tree.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
 def _catalogue(request):
     # Tests that run outside a transaction flush the database afterwards,
     # the rows of the catalogue's data migration included.
