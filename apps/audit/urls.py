@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from apps.audit import views
+
+urlpatterns = [
+    path("", views.access_log, name="access_log"),
+]
