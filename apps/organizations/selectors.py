@@ -1,6 +1,10 @@
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
+from apps.correspondences.models import (
+    Correspondence,
+    CorrespondenceUserObjectPermission,
+)
 from apps.delegations.models import Grant
 from apps.organizations.models import Organization, RegisterRole
 
@@ -9,7 +13,7 @@ def parties_for_user(user):
     """Return the organisations the user may act for.
 
     Those where they hold a role in the register as an identified person,
-    or a right in force.
+    a right in force, or a message shared with them alone.
     """
     if not user.is_authenticated:
         return Organization.objects.none()
@@ -22,8 +26,15 @@ def parties_for_user(user):
     holds_right = Grant.objects.active().filter(
         access_group__organization=OuterRef("pk"), person__user=user
     )
+    holds_share = CorrespondenceUserObjectPermission.objects.filter(
+        user=user,
+        content_object__recipient=OuterRef("pk"),
+        content_object__status=Correspondence.Status.PUBLISHED,
+    )
     return (
-        Organization.objects.filter(Q(Exists(holds_role)) | Q(Exists(holds_right)))
+        Organization.objects.filter(
+            Q(Exists(holds_role)) | Q(Exists(holds_right)) | Q(Exists(holds_share))
+        )
         .filter(is_deleted=False)
         .order_by("name", "number")
     )
