@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.accounts.context_processors.party",
+                "apps.correspondences.context_processors.unread_count",
             ],
         },
     },
@@ -243,7 +244,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
     "socket_connect_timeout": 5,
 }
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "grants-expire": {"task": "delegations.grants_expire", "schedule": 60.0},
+}
 
 TAUSHET_BASE_URL = env.str("TAUSHET_BASE_URL", default="http://127.0.0.1:8000")
 

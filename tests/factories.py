@@ -105,3 +105,20 @@ class CorrespondenceFactory(factory.django.DjangoModelFactory):
     summary = "Oppsummering"
     body = "Innhold i **meldingen**."
     is_confidential = factory.LazyAttribute(lambda o: o.service.is_confidential)
+
+
+ATTACHMENT_DATA = b"%PDF-1.4\n% Taushet test\n"
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    """A small PDF on a correspondence, stored under a name of our own."""
+
+    class Meta:
+        model = "correspondences.Attachment"
+
+    correspondence = factory.SubFactory(CorrespondenceFactory)
+    name = factory.Sequence(lambda n: f"vedlegg-{n}.pdf")
+    content_type = "application/pdf"
+    file = factory.django.FileField(filename="stored.bin", data=ATTACHMENT_DATA)
+    size = len(ATTACHMENT_DATA)
+    sha256 = "4fb7917393167cc4d5be4fe6899ed4df0c599d3171cbad93e9af03ec8ea21a45"

@@ -135,6 +135,13 @@ class Correspondence(models.Model):
             models.Index(
                 fields=["sender", "-created_at"], name="correspondence_sender"
             ),
+            # The unread badge counts only these rows, however many messages
+            # the organisation has read.
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(first_opened_at__isnull=True, status="published"),
+                name="correspondence_unread",
+            ),
         ]
 
     def __str__(self):
@@ -151,6 +158,7 @@ class StatusEvent(models.Model):
         READ = "read", _("read")
         CONFIRMED = "confirmed", _("confirmed")
         ARCHIVED = "archived", _("archived")
+        UNARCHIVED = "unarchived", _("taken out of the archive")
         CANCELLED = "cancelled", _("cancelled")
 
     correspondence = models.ForeignKey(

@@ -4,4 +4,29 @@ from apps.correspondences import views
 
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
+    path(
+        "inbox/<uuid:public_id>/",
+        views.correspondence_detail,
+        name="correspondence_detail",
+    ),
+    path(
+        "inbox/<uuid:public_id>/attachments/<uuid:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "inbox/<uuid:public_id>/confirm/",
+        views.correspondence_confirm,
+        name="correspondence_confirm",
+    ),
+    path(
+        "inbox/<uuid:public_id>/archive/",
+        views.correspondence_archive,
+        name="correspondence_archive",
+    ),
+    path(
+        "inbox/<uuid:public_id>/unarchive/",
+        views.correspondence_unarchive,
+        name="correspondence_unarchive",
+    ),
 ]

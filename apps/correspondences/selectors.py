@@ -1,0 +1,241 @@
+"""
+What a reader may see of the correspondence of the party they act for.
+
+Every page that shows correspondence asks these. A message is readable when
+it was given to one of the reader's access groups at the party, by a grant
+in force now (R8), or shared with the reader alone. Nothing else opens it:
+not the superuser flag, not a model-level permission (R4). What the reader
+may not read does not exist for them (R7).
+"""
+
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.http import Http404
+
+from apps.correspondences.models import (
+    Attachment,
+    Correspondence,
+    CorrespondenceGroupObjectPermission,
+    CorrespondenceUserObjectPermission,
+    Service,
+)
+from apps.delegations.selectors import access_group_ids_for_user
+
+STATUS_FILTERS = {
+    "unread": {"first_opened_at__isnull": True},
+    "read": {"first_opened_at__isnull": False},
+    "confirmed": {"confirmed_at__isnull": False},
+}
+
+
+def _view_permission_id():
+    # A scalar subquery rather than a join, so that PostgreSQL compares with
+    # a constant and can walk the permission table's (group, permission, -id)
+    # index in order.
+    return Subquery(
+        Permission.objects.filter(
+            codename="view_correspondence",
+            content_type__app_label="correspondences",
+            content_type__model="correspondence",
+        ).values("pk")[:1]
+    )
+
+
+def _readable(user, *, group_ids, outer="pk"):
+    through_group = CorrespondenceGroupObjectPermission.objects.filter(
+        content_object=OuterRef(outer),
+        permission_id=_view_permission_id(),
+        group_id__in=group_ids,
+    )
+    shared = CorrespondenceUserObjectPermission.objects.filter(
+        content_object=OuterRef(outer),
+        permission_id=_view_permission_id(),
+        user_id=user.pk,
+    )
+    return Exists(through_group) | Exists(shared)
+
+
+def _prefixed(prefix, **lookups):
+    return Q(**{f"{prefix}{key}": value for key, value in lookups.items()})
+
+
+def _matching(*, party, search, service, status, archived, prefix=""):
+    """Return the reader's filters, on fields reached through `prefix`."""
+    q = _prefixed(
+        prefix,
+        recipient_id=party.pk,
+        status=Correspondence.Status.PUBLISHED,
+        archived_at__isnull=not archived,
+    )
+    if search:
+        q &= _prefixed(prefix, title__icontains=search) | _prefixed(
+            prefix, summary__icontains=search
+        )
+    if service is not None:
+        q &= _prefixed(prefix, service_id=getattr(service, "pk", service))
+    if status in STATUS_FILTERS:
+        q &= _prefixed(prefix, **STATUS_FILTERS[status])
+    return q
+
+
+def _page_key():
+    # The first permission row written when the message was published.
+    return Subquery(
+        CorrespondenceGroupObjectPermission.objects.filter(
+            content_object=OuterRef("pk")
+        )
+        .order_by("pk")
+        .values("pk")[:1]
+    )
+
+
+def _page(candidates, *, after, limit):
+    page = candidates.annotate(page_key=_page_key())
+    if after is not None:
+        page = page.filter(page_key__lt=after)
+    page = page.select_related("sender", "service").order_by("-page_key")
+    return list(page[:limit])
+
+
+def _page_by_join(user, *, group_ids, filters, after, limit):
+    candidates = Correspondence.objects.filter(
+        _matching(**filters), _readable(user, group_ids=group_ids)
+    )
+    return _page(candidates, after=after, limit=limit)
+
+
+def _page_by_group(user, *, group_ids, filters, after, limit):
+    # The newest `limit` rows of each access group, found through the
+    # permission table's own index, and the few messages shared with the
+    # user: at most limit × groups candidates, however many messages the
+    # party has.
+    matching = _matching(**filters, prefix="content_object__")
+    newest = []
+    for group_id in group_ids:
+        rows = CorrespondenceGroupObjectPermission.objects.filter(
+            matching, group_id=group_id, permission_id=_view_permission_id()
+        )
+        if after is not None:
+            rows = rows.filter(pk__lt=after)
+        newest.append(rows.order_by("-pk").values("content_object_id")[:limit])
+    shared = CorrespondenceUserObjectPermission.objects.filter(
+        matching, user_id=user.pk, permission_id=_view_permission_id()
+    ).values("content_object_id")
+    candidates = Correspondence.objects.filter(pk__in=shared.union(*newest))
+    return _page(candidates, after=after, limit=limit)
+
+
+def correspondences_for_user(
+    user,
+    *,
+    party,
+    search=None,
+    service=None,
+    status=None,
+    archived=False,
+    after=None,
+    limit=25,
+):
+    """Return one page of what the user may read now at `party`, newest first.
+
+    Messages are ordered by their publication number: the id of the first
+    permission row written when each was published. Rows are written in
+    publication order, one recipient at a time, so within every access
+    group the order of the rows is the order of the messages. That lets
+    PostgreSQL read the newest page of each of the user's groups straight
+    from the permission table's index and merge them, at a cost of
+    O(page × groups) whatever the number of messages; SQLite joins.
+
+    Each message carries `page_key`; pass the last one as `after` for the
+    next, older page. `status` is one of STATUS_FILTERS.
+    """
+    if not user.is_authenticated:
+        return []
+    group_ids = access_group_ids_for_user(user, organization=party)
+    filters = {
+        "party": party,
+        "search": search,
+        "service": service,
+        "status": status,
+        "archived": archived,
+    }
+    page = _page_by_group if connection.vendor == "postgresql" else _page_by_join
+    return page(user, group_ids=group_ids, filters=filters, after=after, limit=limit)
+
+
+def _readable_at(user, *, party):
+    if not user.is_authenticated:
+        return Correspondence.objects.none()
+    group_ids = access_group_ids_for_user(user, organization=party)
+    return Correspondence.objects.filter(
+        _readable(user, group_ids=group_ids),
+        recipient_id=party.pk,
+        status=Correspondence.Status.PUBLISHED,
+    )
+
+
+def get_correspondence_for_user(user, *, party, public_id):
+    """Return the message if the user may read it now at `party`, or 404.
+
+    Unknown, unreadable, another party's and unpublished messages all give
+    the same 404 (R7).
+    """
+    correspondence = (
+        _readable_at(user, party=party)
+        .filter(public_id=public_id)
+        .select_related("sender", "service", "recipient")
+        .first()
+    )
+    if correspondence is None:
+        raise Http404
+    return correspondence
+
+
+def get_attachment_for_user(
+    user, *, party, correspondence_public_id, attachment_public_id
+):
+    """Return the attachment if the user may read its message, or 404."""
+    if not user.is_authenticated:
+        raise Http404
+    group_ids = access_group_ids_for_user(user, organization=party)
+    attachment = (
+        Attachment.objects.filter(
+            _readable(user, group_ids=group_ids, outer="correspondence_id"),
+            public_id=attachment_public_id,
+            correspondence__public_id=correspondence_public_id,
+            correspondence__recipient_id=party.pk,
+            correspondence__status=Correspondence.Status.PUBLISHED,
+        )
+        .select_related("correspondence__recipient", "correspondence__service")
+        .first()
+    )
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+def unread_count_for_user(user, *, party):
+    """Count the inbox messages nobody has opened yet that the user may read."""
+    return (
+        _readable_at(user, party=party)
+        .filter(first_opened_at__isnull=True, archived_at__isnull=True)
+        .count()
+    )
+
+
+def services_for_user(user, *, party):
+    """Return the services whose messages the user's grants at `party` open.
+
+    For the inbox's service filter: a service granted itself, or one whose
+    policy names a package or role the user holds there.
+    """
+    if not user.is_authenticated:
+        return Service.objects.none()
+    group_ids = access_group_ids_for_user(user, organization=party)
+    granted = Q(access_groups__group_id__in=group_ids)
+    opened = Q(
+        opened_by__access_groups__group_id__in=group_ids,
+        opened_by__access_groups__organization_id=party.pk,
+    )
+    return Service.objects.filter(granted | opened).distinct().order_by("name_nb")

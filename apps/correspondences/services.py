@@ -1,0 +1,204 @@
+"""
+The receiving side of a correspondence: publishing it to the access groups
+that may read it, and what a reader does with it afterwards.
+
+Publishing is the only time a message is given to groups. Who is in a group
+changes with grants; the message stays where it was put.
+"""
+
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.audit.models import AuditEntry
+from apps.audit.services import audit_record
+from apps.correspondences.models import (
+    Correspondence,
+    CorrespondenceGroupObjectPermission,
+    StatusEvent,
+)
+from apps.delegations.services import access_group_ensure
+from apps.organizations.models import Organization
+from apps.roles.models import Right
+
+VIEW_PERMISSION = "view_correspondence"
+
+
+def service_policy_check(*, is_confidential, opened_by):
+    """Refuse a policy that would open a service's messages too widely.
+
+    Ordinary services are meant for Mail/Archive (R3). A confidential service
+    may be opened only by its own grant or by confidential rights (R4, R6),
+    and never by the Main Administrator role.
+    """
+    if not is_confidential:
+        return
+    codes = {right.code for right in opened_by}
+    if Right.MAIN_ADMINISTRATOR in codes:
+        raise ValidationError(
+            _("A confidential service can never be opened by Main Administrator."),
+            code="main_administrator",
+        )
+    ordinary = sorted(right.name for right in opened_by if not right.is_confidential)
+    if ordinary:
+        raise ValidationError(
+            _(
+                "A confidential service can be opened only by confidential "
+                "rights, not by: %(rights)s."
+            ),
+            params={"rights": ", ".join(ordinary)},
+            code="ordinary_right",
+        )
+
+
+def _event(correspondence, kind, *, actor, at):
+    StatusEvent.objects.create(
+        correspondence=correspondence, kind=kind, actor=actor, occurred_at=at
+    )
+
+
+@transaction.atomic
+def correspondence_publish(*, correspondence, actor=None, at=None):
+    """Publish the message and give it to the groups its service's policy names.
+
+    At the receiving organisation: the group of the service itself, always,
+    and the group of each access package or role in the service's
+    `opened_by`. The groups are made here if nobody holds them yet, so that a
+    later grant changes only who is in them.
+
+    Publications to one recipient are taken one at a time (a lock on the
+    recipient), so that the permission rows of its messages are numbered in
+    publication order; the inbox pages by those numbers. A caller that
+    publishes to many recipients in one transaction should go in recipient
+    id order, so that two such transactions cannot wait on each other.
+    """
+    if correspondence.status == Correspondence.Status.PUBLISHED:
+        return correspondence
+    if correspondence.status == Correspondence.Status.CANCELLED:
+        raise ValidationError(_("A cancelled message cannot be published."))
+
+    at = at or timezone.now()
+    service = correspondence.service
+    recipient = Organization.objects.select_for_update().get(
+        pk=correspondence.recipient_id
+    )
+
+    groups = [access_group_ensure(organization=recipient, service=service)]
+    for right in service.opened_by.order_by("pk"):
+        groups.append(access_group_ensure(organization=recipient, right=right))
+    permission = Permission.objects.get(
+        content_type=ContentType.objects.get_for_model(Correspondence),
+        codename=VIEW_PERMISSION,
+    )
+    CorrespondenceGroupObjectPermission.objects.bulk_create(
+        [
+            CorrespondenceGroupObjectPermission(
+                permission=permission,
+                group_id=access_group.group_id,
+                content_object=correspondence,
+            )
+            for access_group in groups
+        ],
+        ignore_conflicts=True,
+    )
+
+    correspondence.status = Correspondence.Status.PUBLISHED
+    correspondence.published_at = at
+    correspondence.save(update_fields=["status", "published_at"])
+    _event(correspondence, StatusEvent.Kind.PUBLISHED, actor=actor, at=at)
+    return correspondence
+
+
+def _audit_reading(action, *, correspondence, actor, ip_address, details=None):
+    audit_record(
+        action=action,
+        actor=actor,
+        organization=correspondence.recipient,
+        target=correspondence.service.name_en,
+        target_id=correspondence.public_id,
+        ip_address=ip_address,
+        details=details,
+    )
+
+
+@transaction.atomic
+def correspondence_open(*, correspondence, actor, ip_address=None):
+    """Record that the reader opened the message.
+
+    The first opening is part of the message's status, seen by its sender.
+    Every opening of a confidential message goes into the access log (R14).
+    """
+    now = timezone.now()
+    first = Correspondence.objects.filter(
+        pk=correspondence.pk, first_opened_at__isnull=True
+    ).update(first_opened_at=now)
+    if first:
+        correspondence.first_opened_at = now
+        _event(correspondence, StatusEvent.Kind.OPENED, actor=actor, at=now)
+    if correspondence.is_confidential:
+        _audit_reading(
+            AuditEntry.Action.OPEN,
+            correspondence=correspondence,
+            actor=actor,
+            ip_address=ip_address,
+        )
+    return correspondence
+
+
+@transaction.atomic
+def correspondence_confirm(*, correspondence, actor):
+    """Confirm the message, once, where its sender asked for confirmation."""
+    if not correspondence.requires_confirmation:
+        raise ValidationError(_("This message does not ask for confirmation."))
+    if correspondence.confirmed_at is not None:
+        return correspondence
+
+    now = timezone.now()
+    correspondence.confirmed_at = now
+    correspondence.save(update_fields=["confirmed_at"])
+    _event(correspondence, StatusEvent.Kind.CONFIRMED, actor=actor, at=now)
+    return correspondence
+
+
+@transaction.atomic
+def correspondence_archive(*, correspondence, actor):
+    """Move the message out of the organisation's inbox into its archive."""
+    if correspondence.archived_at is not None:
+        return correspondence
+
+    now = timezone.now()
+    correspondence.archived_at = now
+    correspondence.save(update_fields=["archived_at"])
+    _event(correspondence, StatusEvent.Kind.ARCHIVED, actor=actor, at=now)
+    return correspondence
+
+
+@transaction.atomic
+def correspondence_unarchive(*, correspondence, actor):
+    """Put an archived message back in the organisation's inbox."""
+    if correspondence.archived_at is None:
+        return correspondence
+
+    correspondence.archived_at = None
+    correspondence.save(update_fields=["archived_at"])
+    _event(correspondence, StatusEvent.Kind.UNARCHIVED, actor=actor, at=timezone.now())
+    return correspondence
+
+
+def attachment_download(*, attachment, actor, ip_address=None):
+    """Record the download in the access log and return the open file.
+
+    R14 logs every download, of ordinary mail too. The log names the
+    attachment by its id, never by its file name.
+    """
+    _audit_reading(
+        AuditEntry.Action.DOWNLOAD,
+        correspondence=attachment.correspondence,
+        actor=actor,
+        ip_address=ip_address,
+        details={"attachment": str(attachment.public_id)},
+    )
+    return attachment.file.open("rb")
