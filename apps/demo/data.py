@@ -97,3 +97,49 @@ EXPECTATIONS = {
     "operator": "Operator (superuser): the Django admin at /admin/, metadata "
     "only; reads no confidential mail.",
 }
+
+# agency, service, recipient, sender's reference, title, summary, body
+MESSAGES = [
+    (
+        "barnevern",
+        "barnevern-bekymring",
+        "solsikken",
+        "BV-2026-0417",
+        "Sak 2026/0417 – til pedagogisk leder på avdeling Blåklokke",
+        "Oppfølging etter møtet 24. november.",
+        "Hei,\n\nTakk for møtet. Barneverntjenesten følger opp saken vi "
+        "snakket om, og ber om at barnehagen **noterer fravær** fram til "
+        "neste møte.\n\nMed vennlig hilsen\nSaksbehandler, barneverntjenesten",
+    ),
+    (
+        "barnevern",
+        "barnevern-informasjon",
+        "solsikken",
+        "BV-INFO-12",
+        "Samarbeidsmøte for barnehager i januar",
+        "Invitasjon til felles samarbeidsmøte.",
+        "Barneverntjenesten inviterer alle barnehager i kommunen til "
+        "samarbeidsmøte **15. januar kl. 09.00** i rådhuset.\n\n"
+        "Se [kommunens nettside](https://www.example.no/samarbeid).",
+    ),
+    (
+        "politi",
+        "politi-politiattest",
+        "fjordbakst",
+        "PA-2026-88121",
+        "Politiattest for ansatt – svar på søknad",
+        "Politiattesten er behandlet.",
+        "Søknaden om politiattest er behandlet. Attesten sendes til den "
+        "ansatte selv.",
+    ),
+    (
+        "politi",
+        "politi-taushetsbelagt",
+        "fjordbakst",
+        "VPD-2026-3310",
+        "Sak 2026/3310 – til daglig leder",
+        "Forespørsel om opplysninger.",
+        "Politiet ber om opplysninger i en sak. Ta kontakt med "
+        "etterforsker på telefon 55 00 00 00.",
+    ),
+]

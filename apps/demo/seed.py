@@ -9,7 +9,8 @@ from django.db import transaction
 
 from apps.audit.models import AuditEntry
 from apps.audit.services import audit_record
-from apps.correspondences.models import Service
+from apps.correspondences.models import Correspondence, Service
+from apps.correspondences.services import correspondence_publish
 from apps.delegations.models import Grant
 from apps.delegations.services import access_group_ensure, membership_sync
 from apps.demo import data
@@ -67,6 +68,9 @@ def seed(*, password):
     for login, agency in data.SENDERS:
         for service in organizations[agency].owned_services.all():
             _grant(people[login], organizations[agency], service)
+    authors = {agency: people[login].user for login, agency in data.SENDERS}
+    for row in data.MESSAGES:
+        _message(organizations, authors, *row)
     return organizations
 
 
@@ -152,3 +156,25 @@ def _grant(person, organization, service):
             details={"by": "seed_demo"},
         )
     return grant
+
+
+def _message(organizations, authors, agency, code, recipient, reference, *texts):
+    service = Service.objects.get(code=code)
+    title, summary, body = texts
+    correspondence, created = Correspondence.objects.get_or_create(
+        sender=organizations[agency],
+        recipient=organizations[recipient],
+        sender_reference=reference,
+        defaults={
+            "service": service,
+            "created_by": authors[agency],
+            "title": title,
+            "summary": summary,
+            "body": body,
+            "is_confidential": service.is_confidential,
+            "status": Correspondence.Status.DRAFT,
+        },
+    )
+    if created:
+        correspondence_publish(correspondence=correspondence)
+    return correspondence
