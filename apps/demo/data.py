@@ -129,8 +129,7 @@ MESSAGES = [
         "PA-2026-88121",
         "Politiattest for ansatt – svar på søknad",
         "Politiattesten er behandlet.",
-        "Søknaden om politiattest er behandlet. Attesten sendes til den "
-        "ansatte selv.",
+        "Søknaden om politiattest er behandlet. Attesten sendes til den ansatte selv.",
     ),
     (
         "politi",
