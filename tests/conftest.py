@@ -3,12 +3,25 @@ import pytest
 from apps.roles.catalogue import catalogue_load
 from apps.roles.models import RegisterRoleType, Right
 from apps.roles.services import register_rights_sync
+from config.celery import app as celery_app
 from tests.factories import PASSWORD, RegisterRoleFactory
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process():
+    # Tasks run where they are queued, as on the embedded default, whatever
+    # broker the environment names; the tests of the worker start their own
+    # Redis and worker processes.
+    conf = celery_app.conf
+    saved = conf.task_always_eager, conf.task_eager_propagates
+    conf.task_always_eager = conf.task_eager_propagates = True
+    yield
+    conf.task_always_eager, conf.task_eager_propagates = saved
 
 
 @pytest.fixture(autouse=True)
