@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from apps.roles.catalogue import catalogue_load
 from apps.roles.models import RegisterRoleType, Right
@@ -10,6 +11,15 @@ from tests.factories import PASSWORD, RegisterRoleFactory
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings):
+    # Tests read English text; the browser tests ask for Bokmål as a person
+    # in Norway would, and tests/test_translations.py checks the catalogue.
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -47,7 +47,8 @@ class Organization(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name or _('(unnamed)')} ({self.number})"
+        name = self.name or _("(unnamed)")
+        return f"{name} ({self.number})"
 
     @property
     def can_receive(self):
