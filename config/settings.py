@@ -210,6 +210,8 @@ def _mailer(url):
             "use_ssl": config.get("EMAIL_USE_SSL", False),
             "timeout": env.int("EMAIL_TIMEOUT", default=15),
         }
+    elif config["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
+        mailer["OPTIONS"] = {"file_path": config["EMAIL_FILE_PATH"]}
     return mailer
 
 
@@ -246,7 +248,31 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "grants-expire": {"task": "delegations.grants_expire", "schedule": 60.0},
+    "deliveries-sweep": {"task": "notifications.deliveries_sweep", "schedule": 60.0},
+    "reminders-send-due": {
+        "task": "notifications.reminders_send_due",
+        "schedule": 15 * 60.0,
+    },
 }
+# The same periodic work, run once in-process by `manage.py run_periodic`
+# where no beat runs (the embedded default).
+TAUSHET_PERIODIC_TASKS = [
+    "apps.delegations.tasks.grants_expire",
+    "apps.notifications.tasks.deliveries_sweep",
+    "apps.notifications.tasks.reminders_send_due",
+]
+
+# Notification deliveries: attempts before a transient fault counts as a
+# failure, the backoff between them, how long a worker's claim holds before
+# the sweep hands the delivery out again, and how long a delivery may stay
+# queued before the sweep queues it again.
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+NOTIFICATION_RETRY_DELAY_SECONDS = env.int("NOTIFICATION_RETRY_DELAY_SECONDS", 30)
+NOTIFICATION_RETRY_MAX_DELAY_SECONDS = env.int(
+    "NOTIFICATION_RETRY_MAX_DELAY_SECONDS", default=15 * 60
+)
+NOTIFICATION_CLAIM_LEASE_SECONDS = env.int("NOTIFICATION_CLAIM_LEASE_SECONDS", 600)
+NOTIFICATION_REQUEUE_AFTER_SECONDS = env.int("NOTIFICATION_REQUEUE_AFTER_SECONDS", 60)
 
 TAUSHET_BASE_URL = env.str("TAUSHET_BASE_URL", default="http://127.0.0.1:8000")
 

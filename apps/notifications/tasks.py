@@ -1,0 +1,26 @@
+"""
+The notification tasks. Each takes ids only, loads what it needs and calls
+a service, and can run twice without sending twice.
+"""
+
+from celery import shared_task
+
+from apps.notifications import reminders, sending
+
+
+@shared_task(name="notifications.delivery_send", ignore_result=True)
+def delivery_send(delivery_id):
+    """Send the delivery if it is pending, due and not taken by another worker."""
+    return sending.delivery_send(delivery_id=delivery_id)
+
+
+@shared_task(name="notifications.deliveries_sweep", ignore_result=True)
+def deliveries_sweep():
+    """Queue again what stayed pending and release what dead workers held."""
+    return sending.deliveries_sweep()
+
+
+@shared_task(name="notifications.reminders_send_due", ignore_result=True)
+def reminders_send_due():
+    """Send the reminders whose day has come; update the R12 reminders."""
+    return reminders.reminders_send_due()
