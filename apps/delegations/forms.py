@@ -1,11 +1,14 @@
 import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.correspondences.models import Service
 from apps.delegations.selectors import person_identify
+from apps.organizations.models import NotificationAddress
+from apps.organizations.services import notification_address_normalize
 from apps.organizations.validators import validate_national_identity_number
 from apps.roles.models import Right
 
@@ -88,3 +91,22 @@ def end_of_day(day):
         day + datetime.timedelta(days=1), datetime.time()
     )
     return timezone.make_aware(midnight)
+
+
+class NotificationAddressForm(forms.Form):
+    """An email address or mobile number where the organisation is notified."""
+
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=NotificationAddress.Channel.choices
+    )
+    address = forms.CharField(label=_("Email address or mobile number"), max_length=254)
+
+    def clean(self):
+        cleaned = super().clean()
+        channel, address = cleaned.get("channel"), cleaned.get("address")
+        if channel and address:
+            try:
+                notification_address_normalize(channel=channel, address=address)
+            except ValidationError as error:
+                self.add_error("address", error)
+        return cleaned

@@ -3,19 +3,25 @@ import datetime
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.audit.services import client_address
 from apps.delegations import selectors, services
-from apps.delegations.decorators import access_manager_required
+from apps.delegations.decorators import (
+    access_manager_required,
+    main_administrator_required,
+)
 from apps.delegations.forms import (
     GrantChoiceForm,
+    NotificationAddressForm,
     PersonIdentifyForm,
     end_of_day,
 )
 from apps.delegations.models import Grant
+from apps.organizations import services as organization_services
+from apps.organizations.selectors import notification_addresses_for_organization
 from apps.roles.models import Right
 
 # The steps of giving access carry their state in a signed hidden field, so
@@ -25,23 +31,57 @@ GIVE_MAX_AGE = 30 * 60
 
 
 @access_manager_required
-def access(request):
+def access(request, address_form=None):
     is_main_administrator = Right.MAIN_ADMINISTRATOR in request.party_rights
     holders = selectors.holders_for_user(request.user, organization=request.party)
-    waiting = []
+    waiting, addresses = [], []
     if is_main_administrator:
         waiting = selectors.waiting_services_for_organization(
             organization=request.party
         )
+        addresses = notification_addresses_for_organization(organization=request.party)
     return render(
         request,
         "delegations/access.html",
         {
             "holders": holders,
             "waiting": waiting,
+            "addresses": addresses,
+            "address_form": address_form or NotificationAddressForm(),
             "is_main_administrator": is_main_administrator,
         },
+        status=400 if address_form else 200,
     )
+
+
+@main_administrator_required
+@require_POST
+def notification_address_add(request):
+    form = NotificationAddressForm(request.POST)
+    if not form.is_valid():
+        return access(request, address_form=form)
+
+    organization_services.notification_address_add(
+        actor=request.user,
+        organization=request.party,
+        channel=form.cleaned_data["channel"],
+        address=form.cleaned_data["address"],
+        ip_address=client_address(request),
+    )
+    messages.success(request, _("The notification address was added."))
+    return redirect("access")
+
+
+@main_administrator_required
+@require_POST
+def notification_address_remove(request, address_id):
+    address = get_object_or_404(request.party.notification_addresses, pk=address_id)
+
+    organization_services.notification_address_remove(
+        actor=request.user, address=address, ip_address=client_address(request)
+    )
+    messages.success(request, _("The notification address was removed."))
+    return redirect("access")
 
 
 @access_manager_required

@@ -142,3 +142,11 @@ MESSAGES = [
         "etterforsker på telefon 55 00 00 00.",
     ),
 ]
+
+# organisation, channel, address: where agencies' notifications go
+NOTIFICATION_ADDRESSES = [
+    ("solsikken", "email", "post@solsikken.example.no"),
+    ("solsikken", "sms", "+4791234567"),
+    ("fjordbakst", "email", "post@fjordbakst.example.no"),
+    ("evas", "sms", "+4741234567"),
+]

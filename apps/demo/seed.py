@@ -14,7 +14,12 @@ from apps.correspondences.services import correspondence_publish
 from apps.delegations.models import Grant
 from apps.delegations.services import access_group_ensure, membership_sync
 from apps.demo import data
-from apps.organizations.models import Organization, Person, RegisterRole
+from apps.organizations.models import (
+    NotificationAddress,
+    Organization,
+    Person,
+    RegisterRole,
+)
 from apps.organizations.validators import (
     national_identity_number_complete,
     organization_number_complete,
@@ -68,6 +73,10 @@ def seed(*, password):
     for login, agency in data.SENDERS:
         for service in organizations[agency].owned_services.all():
             _grant(people[login], organizations[agency], service)
+    for org_key, channel, address in data.NOTIFICATION_ADDRESSES:
+        NotificationAddress.objects.get_or_create(
+            organization=organizations[org_key], channel=channel, address=address
+        )
     authors = {agency: people[login].user for login, agency in data.SENDERS}
     for row in data.MESSAGES:
         _message(organizations, authors, *row)

@@ -46,3 +46,7 @@ def get_party_for_user(user, *, number):
     if party is None:
         raise Http404
     return party
+
+
+def notification_addresses_for_organization(*, organization):
+    return list(organization.notification_addresses.order_by("channel", "address"))

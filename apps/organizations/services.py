@@ -10,10 +10,19 @@ importer can say so and recompute rights where roles changed (R1–R3).
 import datetime
 from dataclasses import dataclass, field, replace
 
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from apps.organizations.models import Organization, Person, RegisterRole
+from apps.audit.models import AuditEntry
+from apps.audit.services import audit_record
+from apps.organizations.models import (
+    NotificationAddress,
+    Organization,
+    Person,
+    RegisterRole,
+)
+from apps.organizations.validators import normalize_mobile_number
 from apps.roles.models import RegisterRoleType
 
 ORGANIZATION_FIELDS = [
@@ -272,3 +281,48 @@ def _role_apply(role, record):
         setattr(role, name, getattr(record, name))
     role.ended_at = None
     return before != [getattr(role, name) for name in ROLE_FIELDS]
+
+
+def notification_address_normalize(*, channel, address):
+    address = address.strip()
+    if channel == NotificationAddress.Channel.EMAIL:
+        validate_email(address)
+        return address.lower()
+    return normalize_mobile_number(address)
+
+
+@transaction.atomic
+def notification_address_add(*, actor, organization, channel, address, ip_address=None):
+    """Add an email address or mobile number to notify; refuse invalid ones.
+
+    Return the address, or the one already there for the same value.
+    """
+    address = notification_address_normalize(channel=channel, address=address)
+    entry, created = NotificationAddress.objects.get_or_create(
+        organization=organization, channel=channel, address=address
+    )
+    if created:
+        audit_record(
+            action=AuditEntry.Action.ADDRESS_ADD,
+            actor=actor,
+            organization=organization,
+            target=channel,
+            target_id=entry.pk,
+            ip_address=ip_address,
+        )
+    return entry
+
+
+@transaction.atomic
+def notification_address_remove(*, actor, address, ip_address=None):
+    organization = address.organization
+    entry_id, channel = address.pk, address.channel
+    address.delete()
+    audit_record(
+        action=AuditEntry.Action.ADDRESS_REMOVE,
+        actor=actor,
+        organization=organization,
+        target=channel,
+        target_id=entry_id,
+        ip_address=ip_address,
+    )
