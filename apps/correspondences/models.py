@@ -61,6 +61,31 @@ class ServiceGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Service, on_delete=models.CASCADE)
 
 
+class Dispatch(models.Model):
+    """One request to send: the correspondences it made share it.
+
+    Its key comes from the compose form, so that a form sent twice (a double
+    click, a reload) sends once.
+    """
+
+    idempotency_key = models.UUIDField(unique=True)
+    sender = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("dispatch")
+        verbose_name_plural = _("dispatches")
+
+    def __str__(self):
+        return str(self.idempotency_key)
+
+
 class Correspondence(models.Model):
     """One message from an agency, on one of its services, to one organisation."""
 
@@ -119,6 +144,13 @@ class Correspondence(models.Model):
     first_opened_at = models.DateTimeField(_("first opened"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    dispatch = models.ForeignKey(
+        Dispatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correspondences",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -229,3 +261,34 @@ class CorrespondenceGroupObjectPermission(GroupObjectPermissionBase):
         indexes = [
             models.Index(fields=["group", "permission", "-id"], name="corr_gop_page"),
         ]
+
+
+class Draft(models.Model):
+    """A message being written, kept for its author alone.
+
+    The form's fields are kept as they were typed, checked only when the
+    message is sent; attachments are chosen when it is sent.
+    """
+
+    public_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    sender = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    fields = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+        indexes = [
+            models.Index(
+                fields=["author", "sender", "-updated_at"], name="draft_author"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.public_id)

@@ -19,6 +19,7 @@ from apps.correspondences.models import (
     CorrespondenceGroupObjectPermission,
     CorrespondenceUserObjectPermission,
     Service,
+    ServiceGroupObjectPermission,
 )
 from apps.delegations.selectors import access_group_ids_for_user
 
@@ -239,3 +240,25 @@ def services_for_user(user, *, party):
         opened_by__access_groups__organization_id=party.pk,
     )
     return Service.objects.filter(granted | opened).distinct().order_by("name_nb")
+
+
+def services_for_sender(user, *, party):
+    """Return the services of `party` that the user may send on now.
+
+    Sending is the object permission send_correspondence on the service,
+    held by the group of the agency's access group for it. Only the groups
+    of the user's grants in force count, not the user's Django groups, so
+    that a revoked or expired grant stops sending at once (R8).
+    """
+    if not user.is_authenticated or party is None:
+        return Service.objects.none()
+    group_ids = access_group_ids_for_user(user, organization=party)
+    may_send = ServiceGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"),
+        group_id__in=group_ids,
+        permission__codename="send_correspondence",
+        permission__content_type__app_label="correspondences",
+    )
+    return Service.objects.filter(
+        Exists(may_send), owner_id=party.pk, is_active=True
+    ).order_by("name_nb", "pk")

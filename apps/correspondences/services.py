@@ -6,10 +6,11 @@ Publishing is the only time a message is given to groups. Who is in a group
 changes with grants; the message stays where it was put.
 """
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,8 +19,10 @@ from apps.audit.services import audit_record
 from apps.correspondences.models import (
     Correspondence,
     CorrespondenceGroupObjectPermission,
+    Service,
     StatusEvent,
 )
+from apps.delegations.models import AccessGroup
 from apps.delegations.services import access_group_ensure
 from apps.organizations.models import Organization
 from apps.roles.models import Right
@@ -62,54 +65,163 @@ def _event(correspondence, kind, *, actor, at):
 
 @transaction.atomic
 def correspondence_publish(*, correspondence, actor=None, at=None):
-    """Publish the message and give it to the groups its service's policy names.
+    """Publish the message; see correspondences_publish."""
+    correspondences_publish(correspondences=[correspondence], actor=actor, at=at)
+    return correspondence
+
+
+@transaction.atomic
+def correspondences_publish(*, correspondences, actor=None, at=None):
+    """Publish the messages and give each to the groups its service's policy
+    names, in a fixed number of bulk statements however many there are.
 
     At the receiving organisation: the group of the service itself, always,
     and the group of each access package or role in the service's
     `opened_by`. The groups are made here if nobody holds them yet, so that a
-    later grant changes only who is in them.
+    later grant changes only who is in them. A message already published is
+    left as it is; a cancelled one refuses the whole call.
 
     Publications to one recipient are taken one at a time (a lock on the
-    recipient), so that the permission rows of its messages are numbered in
-    publication order; the inbox pages by those numbers. A caller that
-    publishes to many recipients in one transaction should go in recipient
-    id order, so that two such transactions cannot wait on each other.
+    recipient, taken in recipient id order so that two publications cannot
+    wait on each other), so that the permission rows of its messages are
+    numbered in publication order; the inbox pages by those numbers.
     """
-    if correspondence.status == Correspondence.Status.PUBLISHED:
-        return correspondence
-    if correspondence.status == Correspondence.Status.CANCELLED:
+    pending = [
+        c for c in correspondences if c.status != Correspondence.Status.PUBLISHED
+    ]
+    if any(c.status == Correspondence.Status.CANCELLED for c in pending):
         raise ValidationError(_("A cancelled message cannot be published."))
+    if not pending:
+        return correspondences
 
     at = at or timezone.now()
-    service = correspondence.service
-    recipient = Organization.objects.select_for_update().get(
-        pk=correspondence.recipient_id
+    recipient_ids = sorted({c.recipient_id for c in pending})
+    recipients = list(
+        Organization.objects.select_for_update().filter(pk__in=recipient_ids)
     )
-
-    groups = [access_group_ensure(organization=recipient, service=service)]
-    for right in service.opened_by.order_by("pk"):
-        groups.append(access_group_ensure(organization=recipient, right=right))
+    groups = _policy_groups(recipients, {c.service_id for c in pending})
     permission = Permission.objects.get(
         content_type=ContentType.objects.get_for_model(Correspondence),
         codename=VIEW_PERMISSION,
     )
+    pending.sort(key=lambda c: (c.recipient_id, c.pk))
     CorrespondenceGroupObjectPermission.objects.bulk_create(
         [
             CorrespondenceGroupObjectPermission(
-                permission=permission,
-                group_id=access_group.group_id,
-                content_object=correspondence,
+                permission=permission, group_id=group_id, content_object=c
             )
-            for access_group in groups
+            for c in pending
+            for group_id in groups[c.recipient_id, c.service_id]
         ],
         ignore_conflicts=True,
+        batch_size=BATCH_SIZE,
     )
 
-    correspondence.status = Correspondence.Status.PUBLISHED
-    correspondence.published_at = at
-    correspondence.save(update_fields=["status", "published_at"])
-    _event(correspondence, StatusEvent.Kind.PUBLISHED, actor=actor, at=at)
-    return correspondence
+    ids = [c.pk for c in pending]
+    for start in range(0, len(ids), BATCH_SIZE):
+        Correspondence.objects.filter(pk__in=ids[start : start + BATCH_SIZE]).update(
+            status=Correspondence.Status.PUBLISHED, published_at=at
+        )
+    for correspondence in pending:
+        correspondence.status = Correspondence.Status.PUBLISHED
+        correspondence.published_at = at
+    StatusEvent.objects.bulk_create(
+        [
+            StatusEvent(
+                correspondence=c,
+                kind=StatusEvent.Kind.PUBLISHED,
+                actor=actor,
+                occurred_at=at,
+            )
+            for c in pending
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    return correspondences
+
+
+BATCH_SIZE = 1000
+
+
+def _policy_groups(recipients, service_ids):
+    """Return the Django group ids that each (recipient id, service id)
+    gives its messages to, making the access groups that are missing.
+    """
+    services = Service.objects.prefetch_related("opened_by").in_bulk(service_ids)
+    wanted = {
+        (recipient, service): [{"service": service}]
+        + [{"right": right} for right in service.opened_by.all()]
+        for recipient in recipients
+        for service in services.values()
+    }
+    existing = _access_groups_by_subject(recipients, services.values())
+    missing = {}
+    for (recipient, _service), subjects in wanted.items():
+        for subject in subjects:
+            key = _subject_key(recipient.pk, **subject)
+            if key not in existing:
+                missing[key] = (recipient, subject)
+    existing |= _access_groups_create(missing.values())
+    return {
+        (recipient.pk, service.pk): [
+            existing[_subject_key(recipient.pk, **subject)].group_id
+            for subject in subjects
+        ]
+        for (recipient, service), subjects in wanted.items()
+    }
+
+
+def _subject_key(organization_id, *, service=None, right=None):
+    return (organization_id, getattr(service, "pk", None), getattr(right, "pk", None))
+
+
+def _access_groups_by_subject(recipients, services):
+    rights = {right for service in services for right in service.opened_by.all()}
+    found = AccessGroup.objects.filter(
+        Q(service__in=list(services)) | Q(right__in=list(rights)),
+        organization__in=list(recipients),
+    )
+    return {(g.organization_id, g.service_id, g.right_id): g for g in found}
+
+
+def _access_groups_create(missing):
+    """Make the access groups in bulk; the rare group that carries an object
+    permission of its own (managing access, sending on an own service) is
+    made one by one by access_group_ensure, which assigns it.
+    """
+    made, plain = {}, []
+    for organization, subject in missing:
+        service, right = subject.get("service"), subject.get("right")
+        special = (right is not None and right.code == Right.MAIN_ADMINISTRATOR) or (
+            service is not None and service.owner_id == organization.pk
+        )
+        if special:
+            group = access_group_ensure(organization=organization, **subject)
+            made[_subject_key(organization.pk, **subject)] = group
+        else:
+            plain.append((organization, service, right))
+    if not plain:
+        return made
+
+    django_groups = Group.objects.bulk_create(
+        [
+            Group(name=f"{org.number}:service:{service.code}")
+            if service
+            else Group(name=f"{org.number}:right:{right.code}")
+            for org, service, right in plain
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    created = AccessGroup.objects.bulk_create(
+        [
+            AccessGroup(organization=org, service=service, right=right, group=group)
+            for (org, service, right), group in zip(plain, django_groups, strict=True)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    for group in created:
+        made[(group.organization_id, group.service_id, group.right_id)] = group
+    return made
 
 
 def _audit_reading(action, *, correspondence, actor, ip_address, details=None):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.correspondences import views
+from apps.correspondences import views, views_sending
 
 urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
@@ -28,5 +28,18 @@ urlpatterns = [
         "inbox/<uuid:public_id>/unarchive/",
         views.correspondence_unarchive,
         name="correspondence_unarchive",
+    ),
+    path("compose/", views_sending.compose, name="compose"),
+    path(
+        "compose/drafts/<uuid:draft_id>/",
+        views_sending.compose,
+        name="compose_draft",
+    ),
+    path("sent/", views_sending.sent, name="sent"),
+    path("sent/<uuid:public_id>/", views_sending.sent_detail, name="sent_detail"),
+    path(
+        "sent/<uuid:public_id>/cancel/",
+        views_sending.sent_cancel,
+        name="sent_cancel",
     ),
 ]
