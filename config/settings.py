@@ -248,6 +248,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "grants-expire": {"task": "delegations.grants_expire", "schedule": 60.0},
+    "publish-due": {"task": "correspondences.publish_due", "schedule": 60.0},
     "deliveries-sweep": {"task": "notifications.deliveries_sweep", "schedule": 60.0},
     "reminders-send-due": {
         "task": "notifications.reminders_send_due",
@@ -257,6 +258,7 @@ CELERY_BEAT_SCHEDULE = {
 # The same periodic work, run once in-process by `manage.py run_periodic`
 # where no beat runs (the embedded default).
 TAUSHET_PERIODIC_TASKS = [
+    "apps.correspondences.tasks.correspondences_publish_due",
     "apps.delegations.tasks.grants_expire",
     "apps.notifications.tasks.deliveries_sweep",
     "apps.notifications.tasks.reminders_send_due",

@@ -21,7 +21,10 @@ from apps.correspondences.models import (
     Service,
     ServiceGroupObjectPermission,
 )
-from apps.delegations.selectors import access_group_ids_for_user
+from apps.delegations.selectors import (
+    access_group_ids_for_user,
+    active_grants_for_user,
+)
 
 STATUS_FILTERS = {
     "unread": {"first_opened_at__isnull": True},
@@ -240,6 +243,21 @@ def services_for_user(user, *, party):
         opened_by__access_groups__organization_id=party.pk,
     )
     return Service.objects.filter(granted | opened).distinct().order_by("name_nb")
+
+
+def sends_for_party(user, *, party):
+    """Return whether the user may send on any service of `party`, in one query."""
+    if not user.is_authenticated or party is None:
+        return False
+    group_ids = active_grants_for_user(user, organization=party).values(
+        "access_group__group_id"
+    )
+    return ServiceGroupObjectPermission.objects.filter(
+        group_id__in=group_ids,
+        permission__codename="send_correspondence",
+        content_object__owner_id=party.pk,
+        content_object__is_active=True,
+    ).exists()
 
 
 def services_for_sender(user, *, party):

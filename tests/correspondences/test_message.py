@@ -274,10 +274,11 @@ def test_message_page_runs_the_same_queries_with_5_or_50_messages(
 
     # 1 session, 2 user, 3 party (middleware); 4 the reader's groups and
     # 5 the message; 6-9 recording the first opening (savepoint, update,
-    # event, release); 10 its attachments; 11 the party's rights (header);
-    # 12 the reader's groups and 13 the unread count (badge); 14 the
-    # reader's name (header); 15-17 saving the session in a savepoint.
-    with django_assert_num_queries(17):
+    # event, release); 10 its attachments; 11 the party's rights and 12
+    # whether they send for it (header); 13 the reader's groups and 14 the
+    # unread count (badge); 15 the reader's name (header); 16-18 saving the
+    # session in a savepoint.
+    with django_assert_num_queries(18):
         response = client.get(detail_url(messages[0]))
 
     assert response.status_code == 200
