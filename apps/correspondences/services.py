@@ -6,7 +6,7 @@ Publishing is the only time a message is given to groups. Who is in a group
 changes with grants; the message stays where it was put.
 """
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +23,7 @@ from apps.correspondences.models import (
     StatusEvent,
 )
 from apps.delegations.models import AccessGroup
-from apps.delegations.services import access_group_ensure
+from apps.delegations.services import access_groups_create
 from apps.organizations.models import Organization
 from apps.roles.models import Right
 
@@ -161,7 +161,12 @@ def _policy_groups(recipients, service_ids):
             key = _subject_key(recipient.pk, **subject)
             if key not in existing:
                 missing[key] = (recipient, subject)
-    existing |= _access_groups_create(missing.values())
+    existing |= access_groups_create(
+        subjects=[
+            (recipient, subject.get("service"), subject.get("right"))
+            for recipient, subject in missing.values()
+        ]
+    )
     return {
         (recipient.pk, service.pk): [
             existing[_subject_key(recipient.pk, **subject)].group_id
@@ -182,46 +187,6 @@ def _access_groups_by_subject(recipients, services):
         organization__in=list(recipients),
     )
     return {(g.organization_id, g.service_id, g.right_id): g for g in found}
-
-
-def _access_groups_create(missing):
-    """Make the access groups in bulk; the rare group that carries an object
-    permission of its own (managing access, sending on an own service) is
-    made one by one by access_group_ensure, which assigns it.
-    """
-    made, plain = {}, []
-    for organization, subject in missing:
-        service, right = subject.get("service"), subject.get("right")
-        special = (right is not None and right.code == Right.MAIN_ADMINISTRATOR) or (
-            service is not None and service.owner_id == organization.pk
-        )
-        if special:
-            group = access_group_ensure(organization=organization, **subject)
-            made[_subject_key(organization.pk, **subject)] = group
-        else:
-            plain.append((organization, service, right))
-    if not plain:
-        return made
-
-    django_groups = Group.objects.bulk_create(
-        [
-            Group(name=f"{org.number}:service:{service.code}")
-            if service
-            else Group(name=f"{org.number}:right:{right.code}")
-            for org, service, right in plain
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    created = AccessGroup.objects.bulk_create(
-        [
-            AccessGroup(organization=org, service=service, right=right, group=group)
-            for (org, service, right), group in zip(plain, django_groups, strict=True)
-        ],
-        batch_size=BATCH_SIZE,
-    )
-    for group in created:
-        made[(group.organization_id, group.service_id, group.right_id)] = group
-    return made
 
 
 def _audit_reading(action, *, correspondence, actor, ip_address, details=None):

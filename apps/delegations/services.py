@@ -24,6 +24,21 @@ from apps.delegations.selectors import (
 from apps.roles.models import Right
 from apps.roles.selectors import right_codes_for_user
 
+BATCH_SIZE = 500
+
+
+def _group_name(organization, service, right):
+    subject = f"service:{service.code}" if service else f"right:{right.code}"
+    return f"{organization.number}:{subject}"
+
+
+def _carries_permission(organization, service, right):
+    # Main Administrators manage access to the organisation; an agency's
+    # own service is sent on by those granted it there.
+    if right is not None:
+        return right.code == Right.MAIN_ADMINISTRATOR
+    return service.owner_id == organization.pk
+
 
 def access_group_ensure(*, organization, service=None, right=None):
     """Return the access group for the right, creating it and its group.
@@ -38,8 +53,7 @@ def access_group_ensure(*, organization, service=None, right=None):
     if group is not None:
         return group
 
-    subject = f"service:{service.code}" if service else f"right:{right.code}"
-    django_group = Group.objects.create(name=f"{organization.number}:{subject}")
+    django_group = Group.objects.create(name=_group_name(organization, service, right))
     group = AccessGroup.objects.create(
         organization=organization, service=service, right=right, group=django_group
     )
@@ -48,6 +62,42 @@ def access_group_ensure(*, organization, service=None, right=None):
     if service is not None and service.owner_id == organization.pk:
         assign_perm("correspondences.send_correspondence", django_group, service)
     return group
+
+
+def access_groups_create(*, subjects):
+    """Create the access groups for (organisation, service, right) triples.
+
+    The caller has checked that none of them exists yet. Groups are made in
+    bulk; the rare one that carries an object permission of its own is made
+    by access_group_ensure, which assigns it. Return the new groups keyed by
+    (organisation id, service id, right id).
+    """
+    made, plain = {}, []
+    for organization, service, right in subjects:
+        if _carries_permission(organization, service, right):
+            group = access_group_ensure(
+                organization=organization, service=service, right=right
+            )
+            made[(group.organization_id, group.service_id, group.right_id)] = group
+        else:
+            plain.append((organization, service, right))
+    if not plain:
+        return made
+
+    django_groups = Group.objects.bulk_create(
+        [Group(name=_group_name(*subject)) for subject in plain],
+        batch_size=BATCH_SIZE,
+    )
+    created = AccessGroup.objects.bulk_create(
+        [
+            AccessGroup(organization=org, service=service, right=right, group=group)
+            for (org, service, right), group in zip(plain, django_groups, strict=True)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    for group in created:
+        made[(group.organization_id, group.service_id, group.right_id)] = group
+    return made
 
 
 def membership_sync(*, person, access_group):
