@@ -30,9 +30,9 @@ from apps.correspondences.recipients import (
 from apps.correspondences.selectors import services_for_sender
 from apps.correspondences.services import correspondences_publish
 from apps.correspondences.uploads import check_uploads
-from apps.notifications.models import Delivery, NotificationOrder
 from apps.notifications.services import (
     notification_orders_create,
+    notifications_cancel,
     notifications_release,
     notifications_required,
 )
@@ -382,13 +382,7 @@ def correspondence_cancel(*, actor, correspondence):
         actor=actor,
         occurred_at=now,
     )
-    Delivery.objects.filter(
-        order__correspondence=correspondence, status=Delivery.Status.PENDING
-    ).update(status=Delivery.Status.CANCELLED, updated_at=now)
-    NotificationOrder.objects.filter(
-        correspondence=correspondence,
-        reminder_state=NotificationOrder.ReminderState.WAITING,
-    ).update(reminder_state=NotificationOrder.ReminderState.CANCELLED)
+    notifications_cancel(correspondence=correspondence, at=now)
     return correspondence
 
 

@@ -427,6 +427,17 @@ def notifications_release(*, correspondence_ids):
     return due_now
 
 
+def notifications_cancel(*, correspondence, at=None):
+    """Stop what would still go out for a correspondence that was cancelled."""
+    Delivery.objects.filter(
+        order__correspondence=correspondence, status=Delivery.Status.PENDING
+    ).update(status=Delivery.Status.CANCELLED, updated_at=at or timezone.now())
+    NotificationOrder.objects.filter(
+        correspondence=correspondence,
+        reminder_state=NotificationOrder.ReminderState.WAITING,
+    ).update(reminder_state=NotificationOrder.ReminderState.CANCELLED)
+
+
 def _reminders_schedule(ids):
     orders = list(
         NotificationOrder.objects.filter(
