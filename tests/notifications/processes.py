@@ -135,6 +135,9 @@ def broker(url):
     """Make this process queue tasks on `url` instead of running them."""
     conf = celery_app.conf
     saved = {key: conf[key] for key in ("broker_url", "task_always_eager")}
+    # Celery reads CELERY_BROKER_URL from the environment before its own
+    # configuration, so the variable that names CI's Redis must step aside.
+    saved_environment = os.environ.pop("CELERY_BROKER_URL", None)
     _reset_pools()
     conf.update(broker_url=url, task_always_eager=False)
     try:
@@ -142,6 +145,8 @@ def broker(url):
     finally:
         _reset_pools()
         conf.update(saved)
+        if saved_environment is not None:
+            os.environ["CELERY_BROKER_URL"] = saved_environment
 
 
 def _reset_pools():
