@@ -89,7 +89,9 @@ class ComposeForm(forms.Form):
     """A message to one or many organisations, and how they are notified."""
 
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
-    service = forms.ModelChoiceField(label=_("Service"), queryset=None)
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=None, empty_label=None
+    )
     recipients = forms.CharField(
         label=_("Recipients"),
         widget=forms.Textarea(attrs={"rows": 3}),
