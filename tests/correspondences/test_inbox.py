@@ -253,10 +253,11 @@ def test_inbox_runs_the_same_queries_with_5_or_50_messages(
 
     # 1 session, 2 user, 3 party (middleware); 4 the reader's groups for the
     # service choices; 5 their groups and 6 the page; 7 the party's rights
-    # and 8 whether they send for it (header); 9 their groups and 10 the
-    # unread count (badge); 11 the reader's name (header); 12 the service
-    # choices; 13-15 saving the session in a savepoint.
-    with django_assert_num_queries(15):
+    # and 8 whether they send for it (header); 9 their groups, 10 the unread
+    # count through groups and 11 of shared ones (badge); 12 the reader's
+    # name (header); 13 the service choices; 14-16 saving the session in a
+    # savepoint.
+    with django_assert_num_queries(16):
         response = client.get(reverse("inbox"))
 
     assert len(response.context["correspondences"]) == min(count, 25)

@@ -275,10 +275,10 @@ def test_message_page_runs_the_same_queries_with_5_or_50_messages(
     # 1 session, 2 user, 3 party (middleware); 4 the reader's groups and
     # 5 the message; 6-9 recording the first opening (savepoint, update,
     # event, release); 10 its attachments; 11 the party's rights and 12
-    # whether they send for it (header); 13 the reader's groups and 14 the
-    # unread count (badge); 15 the reader's name (header); 16-18 saving the
-    # session in a savepoint.
-    with django_assert_num_queries(18):
+    # whether they send for it (header); 13 the reader's groups, 14 the
+    # unread count through groups and 15 of shared ones (badge); 16 the
+    # reader's name (header); 17-19 saving the session in a savepoint.
+    with django_assert_num_queries(19):
         response = client.get(detail_url(messages[0]))
 
     assert response.status_code == 200
