@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,21 +15,75 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
-                ('action', models.CharField(choices=[('grant', 'access granted'), ('revoke', 'access revoked'), ('expire', 'access expired'), ('register-grant', 'access from the register'), ('register-end', 'access ended in the register'), ('share', 'message shared'), ('unshare', 'message sharing revoked'), ('open', 'confidential message opened'), ('download', 'attachment downloaded'), ('address-add', 'notification address added'), ('address-remove', 'notification address removed')], max_length=20, verbose_name='what')),
-                ('target', models.CharField(blank=True, max_length=255, verbose_name='on what')),
-                ('target_id', models.CharField(blank=True, max_length=64)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='from')),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        verbose_name="when",
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("grant", "access granted"),
+                            ("revoke", "access revoked"),
+                            ("expire", "access expired"),
+                            ("register-grant", "access from the register"),
+                            ("register-end", "access ended in the register"),
+                            ("share", "message shared"),
+                            ("unshare", "message sharing revoked"),
+                            ("open", "confidential message opened"),
+                            ("download", "attachment downloaded"),
+                            ("address-add", "notification address added"),
+                            ("address-remove", "notification address removed"),
+                        ],
+                        max_length=20,
+                        verbose_name="what",
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="on what"
+                    ),
+                ),
+                ("target_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(
+                        blank=True, null=True, verbose_name="from"
+                    ),
+                ),
+                ("details", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access log entry',
-                'verbose_name_plural': 'access log',
-                'ordering': ['-occurred_at', '-id'],
+                "verbose_name": "access log entry",
+                "verbose_name_plural": "access log",
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
     ]

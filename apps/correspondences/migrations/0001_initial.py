@@ -9,7 +9,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -18,115 +17,301 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('file', models.FileField(max_length=255, storage=apps.correspondences.models.attachment_storage, upload_to='')),
-                ('name', models.CharField(max_length=255, verbose_name='file name')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        max_length=255,
+                        storage=apps.correspondences.models.attachment_storage,
+                        upload_to="",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="file name")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['id'],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='CorrespondenceGroupObjectPermission',
+            name="CorrespondenceGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CorrespondenceUserObjectPermission',
+            name="CorrespondenceUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=80, unique=True, verbose_name='code')),
-                ('name_nb', models.CharField(max_length=200, verbose_name='name (Bokmål)')),
-                ('name_en', models.CharField(max_length=200, verbose_name='name (English)')),
-                ('is_confidential', models.BooleanField(default=False, verbose_name='confidential')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(max_length=80, unique=True, verbose_name="code"),
+                ),
+                (
+                    "name_nb",
+                    models.CharField(max_length=200, verbose_name="name (Bokmål)"),
+                ),
+                (
+                    "name_en",
+                    models.CharField(max_length=200, verbose_name="name (English)"),
+                ),
+                (
+                    "is_confidential",
+                    models.BooleanField(default=False, verbose_name="confidential"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'service',
-                'verbose_name_plural': 'services',
-                'ordering': ['name_nb'],
-                'permissions': [('send_correspondence', 'Can send correspondence on the service')],
+                "verbose_name": "service",
+                "verbose_name_plural": "services",
+                "ordering": ["name_nb"],
+                "permissions": [
+                    ("send_correspondence", "Can send correspondence on the service")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ServiceGroupObjectPermission',
+            name="ServiceGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ServiceUserObjectPermission',
+            name="ServiceUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='StatusEvent',
+            name="StatusEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('published', 'published'), ('opened', 'opened'), ('read', 'read'), ('confirmed', 'confirmed'), ('archived', 'archived'), ('cancelled', 'cancelled')], max_length=10)),
-                ('occurred_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("published", "published"),
+                            ("opened", "opened"),
+                            ("read", "read"),
+                            ("confirmed", "confirmed"),
+                            ("archived", "archived"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "occurred_at",
+                    models.DateTimeField(default=django.utils.timezone.now),
+                ),
             ],
             options={
-                'verbose_name': 'status event',
-                'verbose_name_plural': 'status history',
-                'ordering': ['occurred_at', 'id'],
+                "verbose_name": "status event",
+                "verbose_name_plural": "status history",
+                "ordering": ["occurred_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Correspondence',
+            name="Correspondence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('title', models.CharField(max_length=255, verbose_name='title')),
-                ('summary', models.CharField(blank=True, max_length=255, verbose_name='summary')),
-                ('body', models.TextField(blank=True, max_length=30000, verbose_name='body')),
-                ('language', models.CharField(choices=[('nb', 'Norwegian Bokmål'), ('en', 'English')], default='nb', max_length=2, verbose_name='language')),
-                ('is_confidential', models.BooleanField(default=False, verbose_name='confidential')),
-                ('sender_reference', models.CharField(blank=True, max_length=100, verbose_name="sender's reference")),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('scheduled', 'scheduled'), ('published', 'published'), ('cancelled', 'cancelled')], default='draft', max_length=10, verbose_name='status')),
-                ('publish_at', models.DateTimeField(blank=True, null=True, verbose_name='publish at')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='due')),
-                ('requires_confirmation', models.BooleanField(default=False, verbose_name='confirmation required')),
-                ('first_opened_at', models.DateTimeField(blank=True, null=True, verbose_name='first opened')),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed')),
-                ('archived_at', models.DateTimeField(blank=True, null=True, verbose_name='archived')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "public_id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
+                ),
+                ("title", models.CharField(max_length=255, verbose_name="title")),
+                (
+                    "summary",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="summary"
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(blank=True, max_length=30000, verbose_name="body"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("nb", "Norwegian Bokmål"), ("en", "English")],
+                        default="nb",
+                        max_length=2,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "is_confidential",
+                    models.BooleanField(default=False, verbose_name="confidential"),
+                ),
+                (
+                    "sender_reference",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="sender's reference"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("scheduled", "scheduled"),
+                            ("published", "published"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "publish_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="publish at"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="published at"
+                    ),
+                ),
+                (
+                    "due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="due"),
+                ),
+                (
+                    "requires_confirmation",
+                    models.BooleanField(
+                        default=False, verbose_name="confirmation required"
+                    ),
+                ),
+                (
+                    "first_opened_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="first opened"
+                    ),
+                ),
+                (
+                    "confirmed_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="confirmed"
+                    ),
+                ),
+                (
+                    "archived_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="archived"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'correspondence',
-                'verbose_name_plural': 'correspondences',
+                "verbose_name": "correspondence",
+                "verbose_name_plural": "correspondences",
             },
         ),
     ]

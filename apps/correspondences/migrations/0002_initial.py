@@ -6,148 +6,223 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('correspondences', '0001_initial'),
-        ('organizations', '0001_initial'),
-        ('roles', '0001_initial'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("correspondences", "0001_initial"),
+        ("organizations", "0001_initial"),
+        ("roles", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='correspondence',
-            name='recipient',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='correspondences', to='organizations.organization', verbose_name='recipient'),
+            model_name="correspondence",
+            name="recipient",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="correspondences",
+                to="organizations.organization",
+                verbose_name="recipient",
+            ),
         ),
         migrations.AddField(
-            model_name='correspondence',
-            name='sender',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sent_correspondences', to='organizations.organization', verbose_name='sender'),
+            model_name="correspondence",
+            name="sender",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sent_correspondences",
+                to="organizations.organization",
+                verbose_name="sender",
+            ),
         ),
         migrations.AddField(
-            model_name='attachment',
-            name='correspondence',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='correspondences.correspondence'),
+            model_name="attachment",
+            name="correspondence",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="attachments",
+                to="correspondences.correspondence",
+            ),
         ),
         migrations.AddField(
-            model_name='correspondencegroupobjectpermission',
-            name='content_object',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='correspondences.correspondence'),
+            model_name="correspondencegroupobjectpermission",
+            name="content_object",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                to="correspondences.correspondence",
+            ),
         ),
         migrations.AddField(
-            model_name='correspondencegroupobjectpermission',
-            name='group',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group'),
+            model_name="correspondencegroupobjectpermission",
+            name="group",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="auth.group"
+            ),
         ),
         migrations.AddField(
-            model_name='correspondencegroupobjectpermission',
-            name='permission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission'),
+            model_name="correspondencegroupobjectpermission",
+            name="permission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+            ),
         ),
         migrations.AddField(
-            model_name='correspondenceuserobjectpermission',
-            name='content_object',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='correspondences.correspondence'),
+            model_name="correspondenceuserobjectpermission",
+            name="content_object",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                to="correspondences.correspondence",
+            ),
         ),
         migrations.AddField(
-            model_name='correspondenceuserobjectpermission',
-            name='permission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission'),
+            model_name="correspondenceuserobjectpermission",
+            name="permission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+            ),
         ),
         migrations.AddField(
-            model_name='correspondenceuserobjectpermission',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL),
+            model_name="correspondenceuserobjectpermission",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='service',
-            name='opened_by',
-            field=models.ManyToManyField(blank=True, help_text="Access packages or roles that open this service's messages.", related_name='services', to='roles.right', verbose_name='opened by'),
+            model_name="service",
+            name="opened_by",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Access packages or roles that open this service's messages.",
+                related_name="services",
+                to="roles.right",
+                verbose_name="opened by",
+            ),
         ),
         migrations.AddField(
-            model_name='service',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='owned_services', to='organizations.organization', verbose_name='service owner'),
+            model_name="service",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="owned_services",
+                to="organizations.organization",
+                verbose_name="service owner",
+            ),
         ),
         migrations.AddField(
-            model_name='correspondence',
-            name='service',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='correspondences', to='correspondences.service'),
+            model_name="correspondence",
+            name="service",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="correspondences",
+                to="correspondences.service",
+            ),
         ),
         migrations.AddField(
-            model_name='servicegroupobjectpermission',
-            name='content_object',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='correspondences.service'),
+            model_name="servicegroupobjectpermission",
+            name="content_object",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                to="correspondences.service",
+            ),
         ),
         migrations.AddField(
-            model_name='servicegroupobjectpermission',
-            name='group',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group'),
+            model_name="servicegroupobjectpermission",
+            name="group",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="auth.group"
+            ),
         ),
         migrations.AddField(
-            model_name='servicegroupobjectpermission',
-            name='permission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission'),
+            model_name="servicegroupobjectpermission",
+            name="permission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+            ),
         ),
         migrations.AddField(
-            model_name='serviceuserobjectpermission',
-            name='content_object',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='correspondences.service'),
+            model_name="serviceuserobjectpermission",
+            name="content_object",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                to="correspondences.service",
+            ),
         ),
         migrations.AddField(
-            model_name='serviceuserobjectpermission',
-            name='permission',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission'),
+            model_name="serviceuserobjectpermission",
+            name="permission",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+            ),
         ),
         migrations.AddField(
-            model_name='serviceuserobjectpermission',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL),
+            model_name="serviceuserobjectpermission",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='statusevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="statusevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='statusevent',
-            name='correspondence',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='correspondences.correspondence'),
+            model_name="statusevent",
+            name="correspondence",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="events",
+                to="correspondences.correspondence",
+            ),
         ),
         migrations.AddIndex(
-            model_name='correspondencegroupobjectpermission',
-            index=models.Index(fields=['group', 'permission', '-id'], name='corr_gop_page'),
+            model_name="correspondencegroupobjectpermission",
+            index=models.Index(
+                fields=["group", "permission", "-id"], name="corr_gop_page"
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='correspondencegroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="correspondencegroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AlterUniqueTogether(
-            name='correspondenceuserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="correspondenceuserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
         migrations.AddIndex(
-            model_name='correspondence',
-            index=models.Index(fields=['status', 'publish_at'], name='correspondence_due_publish'),
+            model_name="correspondence",
+            index=models.Index(
+                fields=["status", "publish_at"], name="correspondence_due_publish"
+            ),
         ),
         migrations.AddIndex(
-            model_name='correspondence',
-            index=models.Index(fields=['recipient', 'service', 'status'], name='correspondence_recipient'),
+            model_name="correspondence",
+            index=models.Index(
+                fields=["recipient", "service", "status"],
+                name="correspondence_recipient",
+            ),
         ),
         migrations.AddIndex(
-            model_name='correspondence',
-            index=models.Index(fields=['sender', '-created_at'], name='correspondence_sender'),
+            model_name="correspondence",
+            index=models.Index(
+                fields=["sender", "-created_at"], name="correspondence_sender"
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='servicegroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="servicegroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AlterUniqueTogether(
-            name='serviceuserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="serviceuserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
     ]

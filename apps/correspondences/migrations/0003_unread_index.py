@@ -5,21 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('correspondences', '0002_initial'),
-        ('organizations', '0001_initial'),
+        ("correspondences", "0002_initial"),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='statusevent',
-            name='kind',
-            field=models.CharField(choices=[('published', 'published'), ('opened', 'opened'), ('read', 'read'), ('confirmed', 'confirmed'), ('archived', 'archived'), ('unarchived', 'taken out of the archive'), ('cancelled', 'cancelled')], max_length=10),
+            model_name="statusevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("published", "published"),
+                    ("opened", "opened"),
+                    ("read", "read"),
+                    ("confirmed", "confirmed"),
+                    ("archived", "archived"),
+                    ("unarchived", "taken out of the archive"),
+                    ("cancelled", "cancelled"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AddIndex(
-            model_name='correspondence',
-            index=models.Index(condition=models.Q(('first_opened_at__isnull', True), ('status', 'published')), fields=['recipient'], name='correspondence_unread'),
+            model_name="correspondence",
+            index=models.Index(
+                condition=models.Q(
+                    ("first_opened_at__isnull", True), ("status", "published")
+                ),
+                fields=["recipient"],
+                name="correspondence_unread",
+            ),
         ),
     ]

@@ -6,71 +6,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('correspondences', '0001_initial'),
-        ('delegations', '0001_initial'),
-        ('organizations', '0001_initial'),
-        ('roles', '0001_initial'),
+        ("correspondences", "0001_initial"),
+        ("delegations", "0001_initial"),
+        ("organizations", "0001_initial"),
+        ("roles", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='accessgroup',
-            name='organization',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_groups', to='organizations.organization'),
+            model_name="accessgroup",
+            name="organization",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="access_groups",
+                to="organizations.organization",
+            ),
         ),
         migrations.AddField(
-            model_name='accessgroup',
-            name='right',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='access_groups', to='roles.right'),
+            model_name="accessgroup",
+            name="right",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="access_groups",
+                to="roles.right",
+            ),
         ),
         migrations.AddField(
-            model_name='accessgroup',
-            name='service',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='access_groups', to='correspondences.service'),
+            model_name="accessgroup",
+            name="service",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="access_groups",
+                to="correspondences.service",
+            ),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='access_group',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='delegations.accessgroup'),
+            model_name="grant",
+            name="access_group",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="grants",
+                to="delegations.accessgroup",
+            ),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='ended_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="grant",
+            name="ended_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='granted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="grant",
+            name="granted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='grant',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='organizations.person'),
+            model_name="grant",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="grants",
+                to="organizations.person",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accessgroup',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('right__isnull', False), ('service__isnull', True)), models.Q(('right__isnull', True), ('service__isnull', False)), _connector='OR'), name='access_group_service_xor_right'),
+            model_name="accessgroup",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("right__isnull", False), ("service__isnull", True)),
+                    models.Q(("right__isnull", True), ("service__isnull", False)),
+                    _connector="OR",
+                ),
+                name="access_group_service_xor_right",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accessgroup',
-            constraint=models.UniqueConstraint(condition=models.Q(('service__isnull', False)), fields=('organization', 'service'), name='access_group_unique_service'),
+            model_name="accessgroup",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("service__isnull", False)),
+                fields=("organization", "service"),
+                name="access_group_unique_service",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accessgroup',
-            constraint=models.UniqueConstraint(condition=models.Q(('right__isnull', False)), fields=('organization', 'right'), name='access_group_unique_right'),
+            model_name="accessgroup",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("right__isnull", False)),
+                fields=("organization", "right"),
+                name="access_group_unique_right",
+            ),
         ),
         migrations.AddIndex(
-            model_name='grant',
-            index=models.Index(fields=['person', 'ended_at'], name='grant_person_open'),
+            model_name="grant",
+            index=models.Index(fields=["person", "ended_at"], name="grant_person_open"),
         ),
         migrations.AddConstraint(
-            model_name='grant',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('access_group', 'person', 'source'), name='grant_one_open_per_source'),
+            model_name="grant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_at__isnull", True)),
+                fields=("access_group", "person", "source"),
+                name="grant_one_open_per_source",
+            ),
         ),
     ]

@@ -6,107 +6,307 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('correspondences', '0003_unread_index'),
-        ('organizations', '0001_initial'),
+        ("correspondences", "0003_unread_index"),
+        ("organizations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('notification', 'notification'), ('reminder', 'reminder')], default='notification', max_length=12, verbose_name='kind')),
-                ('channel', models.CharField(choices=[('email', 'email'), ('sms', 'SMS')], max_length=5, verbose_name='channel')),
-                ('address', models.CharField(max_length=254, verbose_name='address')),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('sending', 'sending'), ('sent', 'sent'), ('failed', 'failed'), ('cancelled', 'cancelled')], default='pending', max_length=10, verbose_name='status')),
-                ('not_before', models.DateTimeField(blank=True, null=True, verbose_name='not before')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('last_error', models.CharField(blank=True, max_length=500, verbose_name='last error')),
-                ('provider_reference', models.CharField(blank=True, max_length=255)),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("notification", "notification"),
+                            ("reminder", "reminder"),
+                        ],
+                        default="notification",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("email", "email"), ("sms", "SMS")],
+                        max_length=5,
+                        verbose_name="channel",
+                    ),
+                ),
+                ("address", models.CharField(max_length=254, verbose_name="address")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("sending", "sending"),
+                            ("sent", "sent"),
+                            ("failed", "failed"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "not_before",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="not before"
+                    ),
+                ),
+                (
+                    "attempts",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="attempts"
+                    ),
+                ),
+                (
+                    "last_error",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="last error"
+                    ),
+                ),
+                ("provider_reference", models.CharField(blank=True, max_length=255)),
+                (
+                    "sent_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="sent"),
+                ),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'delivery',
-                'verbose_name_plural': 'deliveries',
-                'ordering': ['id'],
+                "verbose_name": "delivery",
+                "verbose_name_plural": "deliveries",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='DeliveryAttempt',
+            name="DeliveryAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('sent', 'sent'), ('transient', 'temporary error'), ('permanent', 'permanent error')], max_length=10)),
-                ('error', models.CharField(blank=True, max_length=500)),
-                ('delivery', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempt_log', to='notifications.delivery')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("sent", "sent"),
+                            ("transient", "temporary error"),
+                            ("permanent", "permanent error"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("error", models.CharField(blank=True, max_length=500)),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempt_log",
+                        to="notifications.delivery",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery attempt',
-                'verbose_name_plural': 'delivery attempts',
-                'ordering': ['id'],
+                "verbose_name": "delivery attempt",
+                "verbose_name_plural": "delivery attempts",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='NotificationOrder',
+            name="NotificationOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('email', 'email'), ('sms', 'SMS'), ('email-preferred', 'email, or SMS if there is no email'), ('sms-preferred', 'SMS, or email if there is no SMS'), ('both', 'email and SMS')], max_length=15, verbose_name='channel')),
-                ('template', models.CharField(choices=[('confidential', 'standard text for confidential mail'), ('ordinary', 'generic text'), ('custom', 'own text')], max_length=12, verbose_name='template')),
-                ('email_subject', models.CharField(blank=True, max_length=255, verbose_name='email subject')),
-                ('email_body', models.TextField(blank=True, verbose_name='email body')),
-                ('sms_text', models.TextField(blank=True, verbose_name='SMS text')),
-                ('reminder_enabled', models.BooleanField(default=False, verbose_name='reminder')),
-                ('reminder_email_subject', models.CharField(blank=True, max_length=255, verbose_name='reminder email subject')),
-                ('reminder_email_body', models.TextField(blank=True, verbose_name='reminder email body')),
-                ('reminder_sms_text', models.TextField(blank=True, verbose_name='reminder SMS text')),
-                ('reminder_after_days', models.PositiveSmallIntegerField(default=7, verbose_name='reminder after days')),
-                ('reminder_state', models.CharField(blank=True, choices=[('', 'no reminder'), ('waiting', 'waits for publication'), ('scheduled', 'scheduled'), ('sent', 'sent'), ('cancelled', 'cancelled, the message was opened')], default='', max_length=10)),
-                ('reminder_due_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('correspondence', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='notification_order', to='correspondences.correspondence')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "email"),
+                            ("sms", "SMS"),
+                            ("email-preferred", "email, or SMS if there is no email"),
+                            ("sms-preferred", "SMS, or email if there is no SMS"),
+                            ("both", "email and SMS"),
+                        ],
+                        max_length=15,
+                        verbose_name="channel",
+                    ),
+                ),
+                (
+                    "template",
+                    models.CharField(
+                        choices=[
+                            ("confidential", "standard text for confidential mail"),
+                            ("ordinary", "generic text"),
+                            ("custom", "own text"),
+                        ],
+                        max_length=12,
+                        verbose_name="template",
+                    ),
+                ),
+                (
+                    "email_subject",
+                    models.CharField(
+                        blank=True, max_length=255, verbose_name="email subject"
+                    ),
+                ),
+                ("email_body", models.TextField(blank=True, verbose_name="email body")),
+                ("sms_text", models.TextField(blank=True, verbose_name="SMS text")),
+                (
+                    "reminder_enabled",
+                    models.BooleanField(default=False, verbose_name="reminder"),
+                ),
+                (
+                    "reminder_email_subject",
+                    models.CharField(
+                        blank=True,
+                        max_length=255,
+                        verbose_name="reminder email subject",
+                    ),
+                ),
+                (
+                    "reminder_email_body",
+                    models.TextField(blank=True, verbose_name="reminder email body"),
+                ),
+                (
+                    "reminder_sms_text",
+                    models.TextField(blank=True, verbose_name="reminder SMS text"),
+                ),
+                (
+                    "reminder_after_days",
+                    models.PositiveSmallIntegerField(
+                        default=7, verbose_name="reminder after days"
+                    ),
+                ),
+                (
+                    "reminder_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "no reminder"),
+                            ("waiting", "waits for publication"),
+                            ("scheduled", "scheduled"),
+                            ("sent", "sent"),
+                            ("cancelled", "cancelled, the message was opened"),
+                        ],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("reminder_due_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "correspondence",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notification_order",
+                        to="correspondences.correspondence",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'notification order',
-                'verbose_name_plural': 'notification orders',
+                "verbose_name": "notification order",
+                "verbose_name_plural": "notification orders",
             },
         ),
         migrations.AddField(
-            model_name='delivery',
-            name='order',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='notifications.notificationorder'),
+            model_name="delivery",
+            name="order",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliveries",
+                to="notifications.notificationorder",
+            ),
         ),
         migrations.CreateModel(
-            name='OrganizationReminder',
+            name="OrganizationReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('listed', models.JSONField(default=list)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('correspondence', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='correspondences.correspondence')),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='unopened_reminder', to='organizations.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("listed", models.JSONField(default=list)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "correspondence",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="correspondences.correspondence",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="unopened_reminder",
+                        to="organizations.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reminder of unopened messages',
-                'verbose_name_plural': 'reminders of unopened messages',
+                "verbose_name": "reminder of unopened messages",
+                "verbose_name_plural": "reminders of unopened messages",
             },
         ),
         migrations.AddIndex(
-            model_name='notificationorder',
-            index=models.Index(condition=models.Q(('reminder_state', 'scheduled')), fields=['reminder_due_at'], name='notification_reminder_due'),
+            model_name="notificationorder",
+            index=models.Index(
+                condition=models.Q(("reminder_state", "scheduled")),
+                fields=["reminder_due_at"],
+                name="notification_reminder_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['not_before'], name='delivery_pending_due'),
+            model_name="delivery",
+            index=models.Index(
+                condition=models.Q(("status", "pending")),
+                fields=["not_before"],
+                name="delivery_pending_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('status', 'sending')), fields=['claimed_at'], name='delivery_claimed'),
+            model_name="delivery",
+            index=models.Index(
+                condition=models.Q(("status", "sending")),
+                fields=["claimed_at"],
+                name="delivery_claimed",
+            ),
         ),
     ]

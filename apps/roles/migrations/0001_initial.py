@@ -5,44 +5,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='RegisterRoleType',
+            name="RegisterRoleType",
             fields=[
-                ('code', models.CharField(max_length=10, primary_key=True, serialize=False, verbose_name='code')),
-                ('name_nb', models.CharField(max_length=100, verbose_name='name (Bokmål)')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='name (English)')),
-                ('is_key_role', models.BooleanField(default=False, verbose_name='key role')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=10,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "name_nb",
+                    models.CharField(max_length=100, verbose_name="name (Bokmål)"),
+                ),
+                (
+                    "name_en",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="name (English)"
+                    ),
+                ),
+                (
+                    "is_key_role",
+                    models.BooleanField(default=False, verbose_name="key role"),
+                ),
             ],
             options={
-                'verbose_name': 'role type in the register',
-                'verbose_name_plural': 'role types in the register',
-                'ordering': ['code'],
+                "verbose_name": "role type in the register",
+                "verbose_name_plural": "role types in the register",
+                "ordering": ["code"],
             },
             bases=(apps.roles.models.LocalizedNameMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Right',
+            name="Right",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('kind', models.CharField(choices=[('package', 'access package'), ('role', 'role')], max_length=10, verbose_name='kind')),
-                ('name_nb', models.CharField(max_length=100, verbose_name='name (Bokmål)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
-                ('description_nb', models.TextField(blank=True, verbose_name='description (Bokmål)')),
-                ('description_en', models.TextField(blank=True, verbose_name='description (English)')),
-                ('is_confidential', models.BooleanField(default=False, verbose_name='confidential')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("package", "access package"), ("role", "role")],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "name_nb",
+                    models.CharField(max_length=100, verbose_name="name (Bokmål)"),
+                ),
+                (
+                    "name_en",
+                    models.CharField(max_length=100, verbose_name="name (English)"),
+                ),
+                (
+                    "description_nb",
+                    models.TextField(blank=True, verbose_name="description (Bokmål)"),
+                ),
+                (
+                    "description_en",
+                    models.TextField(blank=True, verbose_name="description (English)"),
+                ),
+                (
+                    "is_confidential",
+                    models.BooleanField(default=False, verbose_name="confidential"),
+                ),
             ],
             options={
-                'verbose_name': 'access package or role',
-                'verbose_name_plural': 'access packages and roles',
-                'ordering': ['kind', 'code'],
+                "verbose_name": "access package or role",
+                "verbose_name_plural": "access packages and roles",
+                "ordering": ["kind", "code"],
             },
             bases=(apps.roles.models.LocalizedNameMixin, models.Model),
         ),
