@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import DateTimeField, ExpressionWrapper, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
@@ -439,21 +440,27 @@ def notifications_cancel(*, correspondence, at=None):
 
 
 def _reminders_schedule(ids):
-    orders = list(
-        NotificationOrder.objects.filter(
-            correspondence_id__in=ids,
-            correspondence__status=Correspondence.Status.PUBLISHED,
-            reminder_state=NotificationOrder.ReminderState.WAITING,
-        ).select_related("correspondence")
+    # One UPDATE per reminder delay (there is nearly always just one), the
+    # due time computed by the database from each message's publication.
+    waiting = NotificationOrder.objects.filter(
+        correspondence_id__in=ids,
+        correspondence__status=Correspondence.Status.PUBLISHED,
+        reminder_state=NotificationOrder.ReminderState.WAITING,
     )
-    for order in orders:
-        order.reminder_state = NotificationOrder.ReminderState.SCHEDULED
-        order.reminder_due_at = order.correspondence.published_at + datetime.timedelta(
-            days=order.reminder_after_days
+    published_at = Subquery(
+        Correspondence.objects.filter(pk=OuterRef("correspondence_id")).values(
+            "published_at"
+        )[:1]
+    )
+    delays = set(waiting.values_list("reminder_after_days", flat=True))
+    for days in delays:
+        waiting.filter(reminder_after_days=days).update(
+            reminder_state=NotificationOrder.ReminderState.SCHEDULED,
+            reminder_due_at=ExpressionWrapper(
+                published_at + datetime.timedelta(days=days),
+                output_field=DateTimeField(),
+            ),
         )
-    NotificationOrder.objects.bulk_update(
-        orders, ["reminder_state", "reminder_due_at"], batch_size=500
-    )
 
 
 def deliveries_queue_on_commit(delivery_ids):
