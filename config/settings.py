@@ -28,6 +28,13 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
 EMBEDDED = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Taushet's queries are short lookups on indexes. PostgreSQL's JIT
+    # compiles a plan whose estimate looks large (a count over a big
+    # organisation) for longer than the query itself then runs.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", env.str("DATABASE_OPTIONS", default="-c jit=off")
+    )
 
 
 def _embedded_secret_key():
