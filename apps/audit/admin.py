@@ -4,9 +4,13 @@ from apps.audit.models import AuditEntry
 
 
 class ReadOnlyAdminMixin:
-    """Show the rows to read; nobody adds, changes or removes one here."""
+    """Show the rows to read; nobody adds, changes or removes one here.
 
-    def has_add_permission(self, request):
+    For admins and inlines alike, of rows that change through services
+    only, which keep rights and the access log right.
+    """
+
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):

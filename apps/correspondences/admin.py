@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.admin import ReadOnlyAdminMixin
 from apps.correspondences.models import Correspondence, Service, StatusEvent
 from apps.correspondences.services import service_policy_check
 
@@ -51,19 +52,13 @@ class ServiceAdmin(admin.ModelAdmin):
     list_select_related = ["owner"]
 
 
-class StatusEventInline(admin.TabularInline):
+class StatusEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = StatusEvent
     fields = ["kind", "occurred_at", "actor"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     ordering = ["occurred_at", "id"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 METADATA = [
@@ -87,7 +82,7 @@ METADATA = [
 
 
 @admin.register(Correspondence)
-class CorrespondenceAdmin(admin.ModelAdmin):
+class CorrespondenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "public_id",
         "ordinary_title",
@@ -114,15 +109,6 @@ class CorrespondenceAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         # Leave the content out of the query too, so that it cannot reach

@@ -5,19 +5,13 @@ why. Read-only, and without the texts, which carry the message's title.
 
 from django.contrib import admin
 
+from apps.audit.admin import ReadOnlyAdminMixin
 from apps.notifications.models import Delivery, DeliveryAttempt
 from apps.notifications.selectors import mask_address
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 class DeliveryAttemptInline(admin.TabularInline):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from apps.audit.admin import ReadOnlyAdminMixin
 from apps.organizations.models import (
     NotificationAddress,
     Organization,
@@ -9,21 +10,7 @@ from apps.organizations.models import (
 )
 
 
-class ViewOnlyMixin:
-    """For rows that change through services only, which keep rights and
-    the access log right; the admin may look at them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(ViewOnlyMixin, admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -112,7 +99,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegisterRole)
-class RegisterRoleAdmin(ViewOnlyMixin, admin.ModelAdmin):
+class RegisterRoleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Roles as imported. Changing them here would bypass the rights sync
     (R1–R3), so the import is the only way in."""
 
