@@ -215,6 +215,13 @@ def correspondence_open(*, correspondence, actor, ip_address=None):
     if first:
         correspondence.first_opened_at = now
         _event(correspondence, StatusEvent.Kind.OPENED, actor=actor, at=now)
+    if first and correspondence.is_confidential:
+        # The organisation's R12 reminder lists unopened confidential mail;
+        # it drops this one as soon as the opening is committed.
+        from apps.notifications.tasks import organization_reminder_sync
+
+        recipient_id = correspondence.recipient_id
+        transaction.on_commit(lambda: organization_reminder_sync.delay(recipient_id))
     if correspondence.is_confidential:
         _audit_reading(
             AuditEntry.Action.OPEN,

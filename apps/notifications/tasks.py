@@ -6,6 +6,7 @@ a service, and can run twice without sending twice.
 from celery import shared_task
 
 from apps.notifications import reminders, sending
+from apps.organizations.models import Organization
 
 
 @shared_task(name="notifications.delivery_send", ignore_result=True)
@@ -24,3 +25,11 @@ def deliveries_sweep():
 def reminders_send_due():
     """Send the reminders whose day has come; update the R12 reminders."""
     return reminders.reminders_send_due()
+
+
+@shared_task(name="notifications.organization_reminder_sync", ignore_result=True)
+def organization_reminder_sync(organization_id):
+    """Bring an organisation's R12 reminder up to date; safe to repeat."""
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is not None:
+        reminders.organization_reminder_sync(organization=organization)

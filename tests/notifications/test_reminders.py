@@ -177,6 +177,22 @@ def test_reminder_correspondence_follows_the_openings(sent, run, recipient):
     assert not OrganizationReminder.objects.exists()
 
 
+def test_opening_the_last_message_withdraws_the_reminder_at_once(
+    sent, run, recipient, django_capture_on_commit_callbacks
+):
+    holder = _mail_archive_holder(recipient)
+    message = sent(0)
+    run(7)
+    (reminder,) = _reminder_messages()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _opened(message, 8, holder)
+
+    reminder.refresh_from_db()
+    assert reminder.status == "cancelled"
+    assert not OrganizationReminder.objects.exists()
+
+
 def test_organisation_never_has_two_reminders_at_once(sent, run, recipient):
     sent(0)
     sent(0)
