@@ -5,20 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('correspondences', '0004_dispatch_correspondence_dispatch_draft'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("correspondences", "0004_dispatch_correspondence_dispatch_draft"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='correspondencegroupobjectpermission',
-            name='content_object',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, to='correspondences.correspondence'),
+            model_name="correspondencegroupobjectpermission",
+            name="content_object",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                to="correspondences.correspondence",
+            ),
         ),
         migrations.AddIndex(
-            model_name='correspondencegroupobjectpermission',
-            index=models.Index(fields=['content_object', 'group', 'permission'], name='corr_gop_object'),
+            model_name="correspondencegroupobjectpermission",
+            index=models.Index(
+                fields=["content_object", "group", "permission"], name="corr_gop_object"
+            ),
         ),
     ]
