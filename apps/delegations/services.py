@@ -57,10 +57,11 @@ def access_group_ensure(*, organization, service=None, right=None):
     group = AccessGroup.objects.create(
         organization=organization, service=service, right=right, group=django_group
     )
-    if right is not None and right.code == Right.MAIN_ADMINISTRATOR:
-        assign_perm("organizations.manage_access", django_group, organization)
-    if service is not None and service.owner_id == organization.pk:
-        assign_perm("correspondences.send_correspondence", django_group, service)
+    if _carries_permission(organization, service, right):
+        if right is not None:
+            assign_perm("organizations.manage_access", django_group, organization)
+        else:
+            assign_perm("correspondences.send_correspondence", django_group, service)
     return group
 
 

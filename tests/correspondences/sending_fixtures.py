@@ -1,7 +1,6 @@
 """The sending side's fixtures: an agency, its services and its caseworker."""
 
 import pytest
-from django.utils import translation
 
 from apps.roles.models import Right
 from tests.correspondences.sending_support import (
@@ -48,14 +47,7 @@ def kindergarten(db):
 
 
 @pytest.fixture
-def english():
-    """Read the pages and messages in English, as the assertions are written."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def caseworker_browsing(client, caseworker, agency, english):
+def caseworker_browsing(client, caseworker, agency):
     """Return a test client logged in as the caseworker, acting for the agency."""
     client.cookies["django_language"] = "en"
     return caseworker_client(client, caseworker, agency)

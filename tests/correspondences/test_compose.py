@@ -18,7 +18,7 @@ from tests.correspondences.sending_support import (
 from tests.correspondences.support import act_for
 from tests.factories import OrganizationFactory, PersonFactory, ServiceFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.correspondences.sending_fixtures"]
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from apps.correspondences.models import Attachment, Correspondence, Dispatch
 from apps.correspondences.selectors import get_correspondence_for_user
@@ -195,7 +195,7 @@ def test_confidential_mail_to_an_organisation_without_key_roles_is_refused(
         role_type=RegisterRoleType.objects.get(code="DAGL"),
     )
 
-    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(ValidationError) as excinfo:
         send(caseworker, secret_service, [kindergarten, nobody])
 
     assert _codes(excinfo, "recipients") == ["no_key_role"]

@@ -17,7 +17,7 @@ from tests.correspondences.sending_support import (
 from tests.correspondences.support import act_for, grant, key_role_holder_at
 from tests.factories import OrganizationFactory, PersonFactory, ServiceFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = pytest.mark.django_db
 pytest_plugins = ["tests.correspondences.sending_fixtures"]
 
 SENT_URL = "/sent/"

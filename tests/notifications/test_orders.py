@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from apps.correspondences.models import Correspondence
 from apps.correspondences.services import correspondence_publish
@@ -26,12 +25,6 @@ from tests.notifications.support import deliveries, send
 
 NATIONAL_ID = national_identity_number_complete("010170123")
 TOKENS_TEXT = "$recipientName$ ($recipientNumber$) from $sendersName$ on $serviceName$"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def _custom(**fields):

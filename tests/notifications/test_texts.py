@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -37,12 +36,6 @@ ALL_TEXTS = [
     for language in LANGUAGES
     for reminder in (False, True)
 ]
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def _codes(problems):
